@@ -1,0 +1,252 @@
+// Every RangeSet operation against a brute-force model (a Set of bigints), in two universes:
+// [0, 64) and the top 64 ticks below 2^64, where the end of a range overflows u64.
+import { beforeAll, describe, expect, it } from "vitest";
+import fc from "fast-check";
+import { RangeSet, init, type RangeSetState } from "../../src/core/range-set.js";
+import { tickOut, type Tick } from "../../src/core/tick.js";
+import * as M from "../support/model.js";
+
+beforeAll(async () => {
+  await init();
+});
+
+const UNIVERSES = [
+  { name: "[0, 64)", base: 0n },
+  { name: "[2^64 - 64, 2^64)", base: (1n << 64n) - 64n },
+];
+const SPAN = 64;
+
+type Op = { kind: "add" | "discard"; a: number; len: number };
+
+function runs(base: bigint) {
+  const t = (x: number): Tick => tickOut(base + BigInt(x));
+  const tickArb = fc.integer({ min: 0, max: SPAN - 1 });
+  const opArb: fc.Arbitrary<Op> = fc.record({
+    kind: fc.constantFrom("add" as const, "discard" as const),
+    a: tickArb,
+    len: fc.oneof(fc.constant(0), fc.integer({ min: 1, max: 12 })), // 0: single tick form
+  });
+  /** A set built by point operations, and its model. */
+  const setArb = fc.array(opArb, { maxLength: 40 });
+  /** Raw wire items, unsorted and overlapping on purpose. */
+  const itemsArb = fc.array(
+    fc.oneof(
+      tickArb.map((x) => ({ one: x })),
+      fc.tuple(tickArb, fc.integer({ min: 1, max: 16 })).map(([a, n]) => ({ a, b: Math.min(a + n, SPAN) })),
+    ),
+    { maxLength: 20 },
+  );
+
+  function apply(ops: Op[]): { set: RangeSet; model: M.Model } {
+    const set = new RangeSet();
+    const model: M.Model = new Set();
+    for (const op of ops) applyOne(set, model, op);
+    return { set, model };
+  }
+  function applyOne(set: RangeSet, model: M.Model, op: Op): void {
+    const a = base + BigInt(op.a);
+    if (op.len === 0) {
+      if (op.kind === "add") { set.add(tickOut(a)); model.add(a); }
+      else { set.discard(tickOut(a)); model.delete(a); }
+      return;
+    }
+    const b = a + BigInt(op.len) > base + BigInt(SPAN) ? base + BigInt(SPAN) : a + BigInt(op.len);
+    if (op.kind === "add") { set.add(tickOut(a), tickOut(b)); M.modelAddRange(model, a, b); }
+    else { set.discard(tickOut(a), tickOut(b)); M.modelDiscardRange(model, a, b); }
+  }
+  function same(set: RangeSet, model: M.Model): void {
+    expect(set.checkInvariants()).toBe(0);
+    expect(set.toState()).toEqual(M.modelState(model));
+    expect(set.count()).toBe(model.size);
+    expect(set.size).toBe(M.modelIntervals(model));
+    for (let x = 0; x < SPAN; x++) expect(set.has(t(x))).toBe(model.has(base + BigInt(x)));
+  }
+  return { t, setArb, itemsArb, apply, applyOne, same };
+}
+
+for (const { name, base } of UNIVERSES) {
+  describe(`RangeSet against a Set model in ${name}`, () => {
+    const R = runs(base);
+
+    it("add / discard / has / count / size / toState", () => {
+      fc.assert(
+        fc.property(R.setArb, (ops) => {
+          const { set, model } = R.apply(ops);
+          R.same(set, model);
+          set.dispose();
+        }),
+        { numRuns: 300 },
+      );
+    });
+
+    it("fromState normalises unsorted, overlapping and adjacent items", () => {
+      fc.assert(
+        fc.property(R.itemsArb, (items) => {
+          const state: RangeSetState = items.map((it) => ("one" in it ? R.t(it.one) : [R.t(it.a), R.t(it.b)]));
+          const model: M.Model = new Set();
+          for (const it of items) {
+            if ("one" in it) model.add(base + BigInt(it.one));
+            else M.modelAddRange(model, base + BigInt(it.a), base + BigInt(it.b));
+          }
+          const set = RangeSet.fromState(state);
+          R.same(set, model);
+          // the wire form round-trips
+          const again = RangeSet.fromState(set.toState());
+          expect(again.equals(set)).toBe(true);
+          set.dispose();
+          again.dispose();
+        }),
+        { numRuns: 300 },
+      );
+    });
+
+    it("union, intersect, subtract, symmetric difference, new and in place", () => {
+      fc.assert(
+        fc.property(R.setArb, R.setArb, (opsA, opsB) => {
+          const A = R.apply(opsA), B = R.apply(opsB);
+          const cases: [string, (a: RangeSet, b: RangeSet) => RangeSet, (a: M.Model, b: M.Model) => M.Model][] = [
+            ["union", (a, b) => a.union(b), M.union],
+            ["intersect", (a, b) => a.intersect(b), M.intersect],
+            ["subtract", (a, b) => a.subtract(b), M.subtract],
+            ["xor", (a, b) => a.symmetricDifference(b), M.xor],
+            ["unionInPlace", (a, b) => a.clone().unionInPlace(b), M.union],
+            ["intersectInPlace", (a, b) => a.clone().intersectInPlace(b), M.intersect],
+            ["subtractInPlace", (a, b) => a.clone().subtractInPlace(b), M.subtract],
+          ];
+          for (const [, op, model] of cases) {
+            const out = op(A.set, B.set);
+            R.same(out, model(A.model, B.model));
+            out.dispose();
+          }
+          // operands are unchanged
+          R.same(A.set, A.model);
+          R.same(B.set, B.model);
+        }),
+        { numRuns: 200 },
+      );
+    });
+
+    it("equals, isSubsetOf, isSupersetOf, isDisjointFrom", () => {
+      fc.assert(
+        fc.property(R.setArb, R.setArb, fc.boolean(), (opsA, opsB, derive) => {
+          const A = R.apply(opsA);
+          // half the time B is derived from A so that equal and subset cases occur often
+          const B = derive ? R.apply([...opsA, ...opsB.slice(0, 2)]) : R.apply(opsB);
+          const eq = M.modelState(A.model).length === M.modelState(B.model).length &&
+            [...A.model].every((x) => B.model.has(x)) && A.model.size === B.model.size;
+          expect(A.set.equals(B.set)).toBe(eq);
+          expect(A.set.isSubsetOf(B.set)).toBe([...A.model].every((x) => B.model.has(x)));
+          expect(A.set.isSupersetOf(B.set)).toBe([...B.model].every((x) => A.model.has(x)));
+          expect(A.set.isDisjointFrom(B.set)).toBe([...A.model].every((x) => !B.model.has(x)));
+        }),
+        { numRuns: 300 },
+      );
+    });
+
+    it("complement within [lo, hi)", () => {
+      fc.assert(
+        fc.property(R.setArb, fc.integer({ min: 0, max: SPAN }), fc.integer({ min: 0, max: SPAN }), (ops, x, y) => {
+          const [lo, hi] = x <= y ? [x, y] : [y, x];
+          const A = R.apply(ops);
+          const model: M.Model = new Set();
+          for (let i = lo; i < hi; i++) if (!A.model.has(base + BigInt(i))) model.add(base + BigInt(i));
+          const hiTick = base + BigInt(hi); // may be 2^64 exactly
+          R.same(A.set.complement(R.t(lo), tickOut(hiTick)), model);
+        }),
+        { numRuns: 300 },
+      );
+    });
+
+    it("span, first, last and iteration", () => {
+      fc.assert(
+        fc.property(R.setArb, (ops) => {
+          const { set, model } = R.apply(ops);
+          const sorted = [...model].sort((a, b) => (a < b ? -1 : 1));
+          if (sorted.length === 0) {
+            expect(set.span()).toBeUndefined();
+            expect(set.first()).toBeUndefined();
+          } else {
+            expect(set.first()).toBe(tickOut(sorted[0]!));
+            expect(set.last()).toBe(tickOut(sorted[sorted.length - 1]!));
+            expect(set.span()).toEqual([tickOut(sorted[0]!), tickOut(sorted[sorted.length - 1]! + 1n)]);
+          }
+          expect([...set.ticks()].map((x) => BigInt(x))).toEqual(sorted);
+          const pairs = [...set].map(([a, b]) => [BigInt(a), BigInt(b)]);
+          const fromPairs: bigint[] = [];
+          for (const [a, b] of pairs) for (let x = a!; x < b!; x++) fromPairs.push(x);
+          expect(fromPairs).toEqual(sorted);
+        }),
+        { numRuns: 200 },
+      );
+    });
+  });
+}
+
+describe("missing = [1, tick] - present - superseded", () => {
+  it("matches the model for any tick, present and superseded", () => {
+    const R = runs(0n);
+    fc.assert(
+      fc.property(R.setArb, R.setArb, fc.integer({ min: 0, max: 70 }), (p, s, tick) => {
+        const P = R.apply(p), S = R.apply(s);
+        const model: M.Model = new Set();
+        for (let i = 1n; i <= BigInt(tick); i++) if (!P.model.has(i) && !S.model.has(i)) model.add(i);
+        const got = RangeSet.missing(tick, P.set, S.set);
+        expect(got.checkInvariants()).toBe(0);
+        expect(got.toState()).toEqual(M.modelState(model));
+      }),
+      { numRuns: 300 },
+    );
+  });
+  it("works at the top of the tick range", () => {
+    const top = (1n << 64n) - 1n;
+    const present = RangeSet.fromState([[top - 10n, top - 5n]]);
+    const superseded = RangeSet.fromState([top]);
+    const got = RangeSet.missing(top, present, superseded);
+    // [1, top] minus the five ticks top-10..top-6 minus top itself
+    expect(got.toState()).toEqual([[1, top - 10n], [top - 5n, top]]);
+    expect(got.count()).toBe(top - 6n);
+  });
+});
+
+describe("long random point-operation sequences on fragmented sets", () => {
+  // A universe of 4096 ticks starting fragmented (every other tick), so the set spans many
+  // chunks of the core; long sequences exercise chunk splits, merges and cross-chunk ranges.
+  const U = 4096;
+  it("stays equal to the model", () => {
+    fc.assert(
+      fc.property(
+        fc.array(
+          fc.record({
+            kind: fc.constantFrom("add", "discard", "has"),
+            a: fc.integer({ min: 0, max: U - 1 }),
+            len: fc.oneof({ weight: 6, arbitrary: fc.constant(1) }, { weight: 1, arbitrary: fc.integer({ min: 1, max: 700 }) }),
+          }),
+          { minLength: 200, maxLength: 1500 },
+        ),
+        (ops) => {
+          const model = new Uint8Array(U);
+          const set = new RangeSet();
+          for (let t = 0; t < U; t += 2) { model[t] = 1; set.add(t); }
+          for (const op of ops) {
+            const b = Math.min(op.a + op.len, U);
+            if (op.kind === "add") { set.add(op.a, b); model.fill(1, op.a, b); }
+            else if (op.kind === "discard") { set.discard(op.a, b); model.fill(0, op.a, b); }
+            else expect(set.has(op.a)).toBe(model[op.a] === 1);
+          }
+          expect(set.checkInvariants()).toBe(0);
+          const state: RangeSetState = [];
+          for (let t = 0; t < U; ) {
+            if (!model[t]) { t++; continue; }
+            let e = t;
+            while (e < U && model[e]) e++;
+            state.push(e === t + 1 ? t : [t, e]);
+            t = e;
+          }
+          expect(set.toState()).toEqual(state);
+          set.dispose();
+        },
+      ),
+      { numRuns: 60 },
+    );
+  });
+});
