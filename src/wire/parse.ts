@@ -1,0 +1,105 @@
+// Checking wire values before anything is applied. Each function names the offending field
+// (e.g. "missing.ghost", "chain.prev.tick") and value, and throws MessageError; nothing here
+// changes state, so a bad message is rejected whole.
+
+import { MessageError, RangeStateError, TickError, show } from "../core/errors.js";
+import { RangeSet } from "../core/range-set.js";
+import { checkTick, type Tick } from "../core/tick.js";
+import type { ChainLink } from "./messages.js";
+
+/** Upstream chains are bounded (5 by default); far longer ones are garbage, not data. */
+export const MAX_CHAIN_LENGTH = 1000;
+
+export function isMap(v: unknown): v is Record<string, unknown> {
+  return typeof v === "object" && v !== null && !Array.isArray(v) && !(v instanceof Uint8Array);
+}
+
+export function fieldTick(api: string, v: unknown, field: string): Tick {
+  try {
+    return checkTick(v, api, field);
+  } catch (e) {
+    if (e instanceof TickError) throw new MessageError(e.message, field);
+    throw e;
+  }
+}
+
+export function fieldString(api: string, v: unknown, field: string): string {
+  if (typeof v !== "string") throw new MessageError(`${api}: ${field} ${show(v)} is not a string; expected a node name`, field);
+  return v;
+}
+
+/** {node: RangeSetState} -> Map of RangeSets (the caller disposes them). */
+export function fieldRangeMap(api: string, v: unknown, field: string): Map<string, RangeSet> {
+  if (!isMap(v)) throw new MessageError(`${api}: ${field} ${show(v)} is not a map; expected {node: ranges}`, field);
+  const out = new Map<string, RangeSet>();
+  try {
+    for (const [name, state] of Object.entries(v)) {
+      try {
+        out.set(name, RangeSet.fromState(state));
+      } catch (e) {
+        if (e instanceof RangeStateError) {
+          const why = e.message.replace(/^RangeSet\.fromState: /, "");
+          throw new MessageError(`${api}: ${field}.${name}: ${why}`, `${field}.${name}`);
+        }
+        throw e;
+      }
+    }
+  } catch (e) {
+    for (const s of out.values()) s.dispose();
+    throw e;
+  }
+  return out;
+}
+
+/** {node: tick}; with `nullable`, null (unknown, as get_state's `nodes` has it) reads as 0. */
+export function fieldTickMap(api: string, v: unknown, field: string, nullable = false): Map<string, Tick> {
+  if (!isMap(v)) throw new MessageError(`${api}: ${field} ${show(v)} is not a map; expected {node: tick}`, field);
+  const out = new Map<string, Tick>();
+  for (const [name, t] of Object.entries(v)) {
+    if (t === null && nullable) {
+      out.set(name, 0);
+      continue;
+    }
+    out.set(name, fieldTick(api, t, `${field}.${name}`));
+  }
+  return out;
+}
+
+export function fieldNames(api: string, v: unknown, field: string): string[] {
+  if (!Array.isArray(v)) throw new MessageError(`${api}: ${field} ${show(v)} is not a list; expected node names`, field);
+  return v.map((n, i) => fieldString(api, n, `${field}.${i}`));
+}
+
+/**
+ * A change chain, newest link first. Ticks must be >= 1 and a node may appear only once.
+ * Returns the links as a flat list.
+ */
+export function fieldChain(api: string, v: unknown, field: string): { node: string; tick: Tick }[] {
+  const links: { node: string; tick: Tick }[] = [];
+  const seen = new Set<string>();
+  let cur: unknown = v;
+  let where = field;
+  while (cur !== null && cur !== undefined) {
+    if (!isMap(cur)) throw new MessageError(`${api}: ${where} ${show(cur)} is not a chain link; expected {node, tick, prev}`, where);
+    const node = fieldString(api, cur.node, `${where}.node`);
+    const tick = fieldTick(api, cur.tick, `${where}.tick`);
+    if (tick === 0) throw new MessageError(`${api}: ${where}.tick 0 is not a change; ticks start at 1`, `${where}.tick`);
+    if (seen.has(node)) throw new MessageError(`${api}: ${where}.node ${show(node)} appears twice in the chain; expected each node once`, `${where}.node`);
+    if (links.length >= MAX_CHAIN_LENGTH) throw new MessageError(`${api}: ${field} is longer than ${MAX_CHAIN_LENGTH} links`, field);
+    seen.add(node);
+    links.push({ node, tick });
+    cur = cur.prev;
+    where = `${where}.prev`;
+  }
+  return links;
+}
+
+/** Rebuild a chain object from flat links; `ended` says whether the last link's prev is null. */
+export function chainOf(links: readonly { node: string; tick: Tick }[], ended = true): ChainLink | null {
+  let prev: ChainLink | null | undefined = ended ? null : undefined;
+  for (let i = links.length - 1; i >= 0; i--) {
+    const l = links[i]!;
+    prev = prev === undefined ? { node: l.node, tick: l.tick } : { node: l.node, tick: l.tick, prev };
+  }
+  return prev ?? null;
+}
