@@ -101,7 +101,7 @@ describe("replaying the upstream recording", () => {
     const at = (hhmmss: string) => Date.parse(`2026-11-21T${hhmmss}Z`) / 1000;
     const checks: [number, string, string][] = [];
     for (const [file, time] of [["kvwire_basic_test1.txt", "23:46:50"], ["kvwire_missing_test1.txt", ""]] as const) {
-      let stamp = time;
+      let stamp: string = time;
       let request = "";
       for (const line of captureText(file).split("\n")) {
         const conn = /^=== \d{4}-\d\d-\d\d (\d\d:\d\d:\d\d) connect/.exec(line);

@@ -1,0 +1,31 @@
+// The ticktock command line: every subcommand registers itself from src/cli/commands/. The exit
+// policy lives here: a command's error is one line on stderr and exit code 1, never a stack
+// trace; usage errors are commander's (exit 1 with its message).
+import { Command, CommanderError } from "commander";
+import { TicktockError } from "../core/errors.js";
+import { register as registerDemo } from "./commands/demo.js";
+
+export const VERSION = "0.1.0";
+
+export function buildProgram(): Command {
+  const program = new Command("ticktock")
+    .description("MoaT-KV's tick accounting and recovery console, in WebAssembly, for every JavaScript runtime")
+    .version(VERSION)
+    .showHelpAfterError("(run ticktock --help for usage)")
+    .exitOverride();
+  registerDemo(program);
+  return program;
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const program = buildProgram();
+  try {
+    await program.parseAsync(argv);
+    return 0;
+  } catch (e) {
+    if (e instanceof CommanderError) return e.exitCode;
+    const msg = e instanceof TicktockError || e instanceof Error ? e.message : String(e);
+    process.stderr.write(`ticktock: ${msg}\n`);
+    return 1;
+  }
+}
