@@ -8,6 +8,7 @@ export type TicktockErrorCode =
   | "ERR_RANGE_STATE"
   | "ERR_DISPOSED"
   | "ERR_MESSAGE"
+  | "ERR_NOT_SERVING"
   | "ERR_CORE";
 
 export class TicktockError extends Error {
@@ -50,6 +51,13 @@ export class MessageError extends TicktockError {
   constructor(message: string, field: string) {
     super("ERR_MESSAGE", message);
     this.field = field;
+  }
+}
+
+/** A data request refused because the node is not serving data (maintainer-only, or starting). */
+export class NotServingError extends TicktockError {
+  constructor(message: string) {
+    super("ERR_NOT_SERVING", message);
   }
 }
 

@@ -1,0 +1,76 @@
+// The key-value data a node holds: entries by path, each with its value (or a deletion
+// tombstone), its change chain and its tock; plus an index from (node, tick) to the entry whose
+// chain holds that tick, so a requested tick can be re-sent.
+
+import type { Tick } from "../core/tick.js";
+import type { Path } from "../wire/path.js";
+import type { Link } from "./chain.js";
+
+export interface Entry {
+  path: Path;
+  /** The value; undefined for a deleted entry (a tombstone, kept for its chain). */
+  value: unknown;
+  deleted: boolean;
+  /** The change chain, newest first. */
+  links: Link[];
+  /** Whether the chain ends (false: it arrived truncated). */
+  ended: boolean;
+  tock: Tick;
+}
+
+export class EntryStore {
+  readonly #entries = new Map<string, Entry>();
+  readonly #byTick = new Map<string, Map<Tick, Entry>>();
+
+  get size(): number {
+    return this.#entries.size;
+  }
+
+  get(path: Path): Entry | undefined {
+    return this.#entries.get(path.key);
+  }
+
+  /** Insert or replace the entry at its path, keeping the tick index in step. */
+  set(entry: Entry): void {
+    const old = this.#entries.get(entry.path.key);
+    if (old) for (const l of old.links) if (this.#byTick.get(l.node)?.get(l.tick) === old) this.#byTick.get(l.node)!.delete(l.tick);
+    this.#entries.set(entry.path.key, entry);
+    for (const l of entry.links) {
+      let m = this.#byTick.get(l.node);
+      if (!m) this.#byTick.set(l.node, (m = new Map()));
+      m.set(l.tick, entry);
+    }
+  }
+
+  /** The entry whose chain holds node's tick, if any. */
+  byTick(node: string, tick: Tick): Entry | undefined {
+    return this.#byTick.get(node)?.get(tick);
+  }
+
+  values(): IterableIterator<Entry> {
+    return this.#entries.values();
+  }
+
+  /** Entries in tree order: a parent before its children, siblings sorted. */
+  sorted(): Entry[] {
+    return [...this.#entries.values()].sort((a, b) => comparePaths(a.path.elements, b.path.elements));
+  }
+}
+
+function compareElement(a: unknown, b: unknown): number {
+  const ta = typeof a, tb = typeof b;
+  if (ta !== tb) return ta < tb ? -1 : 1;
+  if (ta === "string" || ta === "number" || ta === "bigint") return (a as string) < (b as string) ? -1 : (a as string) > (b as string) ? 1 : 0;
+  const sa = JSON.stringify(a, (_k, v) => (typeof v === "bigint" ? v.toString() : v)), sb = JSON.stringify(b, (_k, v) => (typeof v === "bigint" ? v.toString() : v));
+  return sa < sb ? -1 : sa > sb ? 1 : 0;
+}
+
+/** Lexicographic by elements; a prefix sorts first. */
+export function comparePaths(a: readonly unknown[], b: readonly unknown[]): number {
+  const n = Math.min(a.length, b.length);
+  for (let i = 0; i < n; i++) {
+    const c = compareElement(a[i], b[i]);
+    if (c !== 0) return c;
+  }
+  return a.length - b.length;
+}

@@ -1,0 +1,595 @@
+// A ticktock node: a MoaT-KV server that gossips over a transport (MQTT), holds the key-value
+// data, keeps the tick ledger, recovers missing ticks, and refuses data requests while its
+// own data is incomplete (maintainer-only mode) instead of refusing to start.
+//
+// Life of a node:
+//   start()  load the state file, connect, optionally copy from a running server (join),
+//            announce `info {ticks}`, listen for `startupWait` ms, then serve, or enter
+//            maintainer-only mode when ticks are missing (unless force / authoritative).
+//   running  applies updates (chain comparison decides which version wins), info messages,
+//            pings; asks for missing ticks with `info {missing}` after a random delay and with
+//            bounded backoff, staying quiet about ticks another server just asked for; re-sends
+//            what others ask for after a random delay, unless somebody else already did.
+//   rejoin   after a reconnect it announces its ticks again, so gaps on either side show up.
+
+import { NotServingError } from "../core/errors.js";
+import { RangeSet } from "../core/range-set.js";
+import { tickSucc, type Tick } from "../core/tick.js";
+import { TickLedger, type MarkResult } from "../ledger/tick-ledger.js";
+import { decodeValue, encodeValue } from "../wire/codec.js";
+import type { InfoMessage, RangeMap, StateFlags, StateReply, UpdateMessage } from "../wire/messages.js";
+import { fieldChain, fieldTick, isMap } from "../wire/parse.js";
+import { Path } from "../wire/path.js";
+import { MessageError } from "../core/errors.js";
+import type { Action, GossipTransport, TransportState } from "../transport/transport.js";
+import { extend, sameHead, succeeds, toWire, wireEnded, type Link } from "./chain.js";
+import { EntryStore, type Entry } from "./entry-store.js";
+import { formatMissing } from "./errors.js";
+import { Log, type LogSink } from "./log.js";
+import { StateFileWriter, readStateFile, stateFileExists, type Snapshot } from "./state-file.js";
+
+export type NodeMode = "starting" | "maintainer" | "serving" | "stopped";
+
+export interface NodeOptions {
+  /** This server's node name. */
+  name: string;
+  /** The gossip transport (MqttTransport, possibly wrapped). */
+  transport: GossipTransport;
+  /** Links of a chain sent with each update. Default 5 (upstream's kv.server.change.length). */
+  chainLength?: number;
+  /** Serve data even while ticks are missing. */
+  force?: boolean;
+  /** Treat every gap found at start-up as superseded (upstream's -a). */
+  authoritative?: boolean;
+  /** How long to listen to the cluster before deciding to serve, ms. Default 1500. */
+  startupWait?: number;
+  /** First delay before asking for missing ticks, ms; grows by half per round. Default 300. */
+  missingDelay?: number;
+  /** Upper bound of that delay, ms. Default 10,000. */
+  maxMissingDelay?: number;
+  /** Largest random delay before re-sending requested ticks, ms. Default 200. */
+  resendDelay?: number;
+  /** Interval of the `info {ticks}` heartbeat, ms; 0 turns it off. Default 5000. */
+  announceInterval?: number;
+  /** Read this state file at start-up. */
+  load?: string;
+  /** Write a snapshot to this file, then append every change. */
+  save?: string;
+  /** Copy data and state from a running server before serving (see client/join.ts). */
+  join?: (node: TicktockNode) => Promise<void>;
+  /** Where log lines go. Default: stderr. */
+  log?: LogSink;
+  /** Random source in [0, 1). */
+  random?: () => number;
+}
+
+/** What set/delete did. */
+export interface ChangeResult {
+  changed: boolean;
+  tick?: Tick;
+  tock: Tick;
+  /** The value before a delete. */
+  prev?: unknown;
+}
+
+export interface NodeStats {
+  received: number;
+  updatesApplied: number;
+  dropped: number;
+  resent: number;
+  missingRequests: number;
+}
+
+const API = "node";
+
+export class TicktockNode {
+  readonly name: string;
+  readonly ledger: TickLedger;
+  readonly store = new EntryStore();
+  readonly stats: NodeStats = { received: 0, updatesApplied: 0, dropped: 0, resent: 0, missingRequests: 0 };
+  #mode: NodeMode = "starting";
+  readonly #o: Required<Omit<NodeOptions, "load" | "save" | "join" | "log">> & Pick<NodeOptions, "load" | "save" | "join">;
+  readonly #log: Log;
+  readonly #transport: GossipTransport;
+  #writer: StateFileWriter | undefined;
+  readonly #timers = new Set<ReturnType<typeof setTimeout>>();
+  #checkTimer: ReturnType<typeof setTimeout> | undefined;
+  #missingTimer: ReturnType<typeof setTimeout> | undefined;
+  #missingGap: number;
+  #resendTimer: ReturnType<typeof setTimeout> | undefined;
+  #announceTimer: ReturnType<typeof setTimeout> | undefined;
+  #heartbeat: ReturnType<typeof setInterval> | undefined;
+  /** Ticks other servers asked for since our last request: we stay quiet about them. */
+  readonly #seenMissing = new Map<string, RangeSet>();
+  /** Ticks others asked for that we may re-send. */
+  readonly #pendingResend = new Map<string, RangeSet>();
+  #lastMissing = "";
+  readonly #listeners = { mode: new Set<(m: NodeMode) => void>(), entry: new Set<(e: Entry) => void>() };
+
+  constructor(options: NodeOptions) {
+    this.name = options.name;
+    this.#o = {
+      chainLength: 5, force: false, authoritative: false, startupWait: 1500, missingDelay: 300, maxMissingDelay: 10_000,
+      resendDelay: 200, announceInterval: 5000, random: Math.random, ...options,
+    };
+    this.#missingGap = this.#o.missingDelay;
+    this.#transport = options.transport;
+    this.#log = new Log(`ticktock ${this.name}`, options.log);
+    this.ledger = new TickLedger(this.name);
+  }
+
+  get mode(): NodeMode {
+    return this.#mode;
+  }
+
+  /** The transport's state (connected, reconnecting...). */
+  get connection(): TransportState {
+    return this.#transport.state;
+  }
+
+  on(event: "mode", fn: (m: NodeMode) => void): () => void;
+  on(event: "entry", fn: (e: Entry) => void): () => void;
+  on(event: "mode" | "entry", fn: (x: never) => void): () => void {
+    const set = this.#listeners[event] as Set<typeof fn>;
+    set.add(fn);
+    return () => set.delete(fn);
+  }
+
+  #setMode(m: NodeMode, why: string): void {
+    if (m === this.#mode) return;
+    this.#mode = m;
+    this.#log.info(`${m === "maintainer" ? "maintainer-only mode" : m}: ${why}`);
+    for (const fn of this.#listeners.mode) fn(m);
+  }
+
+  // ---- life cycle ----
+
+  async start(): Promise<void> {
+    if (this.#o.load) this.#loadFile(this.#o.load);
+    this.#transport.onMessage((a, p) => this.#onMessage(a, p));
+    this.#transport.onState((s, detail) => this.#onTransport(s, detail));
+    await this.#transport.start();
+    if (this.#mode === "stopped") return;
+    this.#log.info(`connected; ${this.store.size} entries, tick ${this.ledger.get(this.name)?.tick ?? 0}`);
+    if (this.#o.join) {
+      try {
+        await this.#o.join(this);
+      } catch (e) {
+        this.#log.warn(`could not copy from a running server (${(e as Error).message}); joining from gossip`);
+      }
+    }
+    this.#announce();
+    if (this.#o.announceInterval > 0) {
+      this.#heartbeat = setInterval(() => this.#announce(), this.#o.announceInterval * (0.75 + this.#o.random() / 2));
+    }
+    await this.#sleep(this.#o.startupWait);
+    if ((this.#mode as NodeMode) === "stopped") return;
+    if (this.#o.authoritative) {
+      const { changed } = this.ledger.mark("", "missing");
+      if (Object.keys(changed).length) this.#log.info(`authoritative: marked missing ticks superseded: ${formatMissing(changed)}`);
+    }
+    if (this.#o.save) this.#openWriter(this.#o.save);
+    const missing = this.ledger.missing();
+    if (Object.keys(missing).length === 0) this.#setMode("serving", "nothing missing");
+    else if (this.#o.force) this.#setMode("serving", `forced, although ticks are missing: ${formatMissing(missing)}`);
+    else this.#setMode("maintainer", `missing ticks ${formatMissing(missing)}`);
+    this.#check();
+  }
+
+  async stop(): Promise<void> {
+    if (this.#mode === "stopped") return;
+    this.#mode = "stopped";
+    for (const t of this.#timers) clearTimeout(t);
+    for (const t of [this.#checkTimer, this.#missingTimer, this.#resendTimer, this.#announceTimer]) if (t) clearTimeout(t);
+    if (this.#heartbeat) clearInterval(this.#heartbeat);
+    this.#writer?.close();
+    await this.#transport.close();
+    for (const m of [this.#seenMissing, this.#pendingResend]) {
+      for (const r of m.values()) r.dispose();
+      m.clear();
+    }
+    this.ledger.dispose();
+  }
+
+  #sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const t = setTimeout(() => {
+        this.#timers.delete(t);
+        resolve();
+      }, ms);
+      this.#timers.add(t);
+    });
+  }
+
+  #onTransport(s: TransportState, detail?: string): void {
+    if (this.#mode === "stopped") return;
+    if (detail) this.#log.warn(detail);
+    if (s === "connected" && this.#mode !== "starting") {
+      this.#log.info("reconnected; announcing ticks to rejoin");
+      this.#announce();
+      this.#check();
+    }
+  }
+
+  // ---- sending ----
+
+  #publish(action: Action, msg: Record<string, unknown>): void {
+    this.#transport.publish(action, encodeValue(msg));
+  }
+
+  /** Send an info message with the sender fields upstream appends: tock, node, tick. */
+  #sendInfo(body: Record<string, unknown>): void {
+    this.#publish("info", { ...body, tock: this.ledger.nextTock(), node: this.name, tick: this.ledger.get(this.name)?.tick ?? 0 });
+  }
+
+  #announce(): void {
+    if (this.#announceTimer) {
+      clearTimeout(this.#announceTimer);
+      this.#announceTimer = undefined;
+    }
+    const ticks: Record<string, Tick> = {};
+    for (const n of this.ledger.nodeNames) {
+      const t = this.ledger.get(n)!.tick;
+      if (t !== 0) ticks[n] = t;
+    }
+    this.#sendInfo({ ticks });
+  }
+
+  // ---- receiving ----
+
+  #onMessage(action: Action, payload: Uint8Array): void {
+    if (this.#mode === "stopped") return;
+    this.stats.received++;
+    let msg: unknown;
+    try {
+      msg = decodeValue(payload);
+    } catch (e) {
+      this.#drop(action, undefined, `not msgpack (${(e as Error).message})`);
+      return;
+    }
+    if (!isMap(msg)) {
+      this.#drop(action, undefined, `not a map but ${typeof msg === "object" ? (Array.isArray(msg) ? "a list" : String(msg)) : typeof msg}`);
+      return;
+    }
+    try {
+      if (action === "update") this.#onUpdate(msg as unknown as UpdateMessage);
+      else if (action === "info") this.#onInfo(msg as InfoMessage);
+      else if (action === "ping") this.#onPing(msg);
+    } catch (e) {
+      this.#drop(action, msg.node, (e as Error).message);
+      return;
+    }
+    this.#scheduleCheck();
+  }
+
+  #drop(action: Action, from: unknown, why: string): void {
+    this.stats.dropped++;
+    this.#log.warn(`dropped ${action}${typeof from === "string" ? ` from ${from}` : ""}: ${why}`);
+  }
+
+  /** Apply an update from gossip, a state file or a join: decide which version wins. */
+  #onUpdate(msg: UpdateMessage): void {
+    const api = "update";
+    const path = msg.path;
+    if (!(path instanceof Path)) throw new MessageError(`${api}.path is not a Path (msgpack ext 3)`, "path");
+    const wireChain = msg.chain !== undefined ? msg.chain : "prev" in msg ? { node: msg.node, tick: msg.tick, prev: msg.prev } : { node: msg.node, tick: msg.tick };
+    const links = fieldChain(api, wireChain, msg.chain !== undefined ? "chain" : api) as Link[];
+    const ended = wireEnded(wireChain);
+    const deleted = !("value" in msg);
+    const tock = msg.tock === undefined ? 0 : fieldTick(api, msg.tock, "tock");
+    const cur = this.store.get(path);
+    if (cur && sameHead(cur.links, links)) {
+      // An echo or a re-send of the version held: its ticks are present; keep the longer chain.
+      this.ledger.applyUpdate(msg, null, true);
+      if (links.length > cur.links.length) this.store.set({ ...cur, links, ended });
+      return;
+    }
+    let accepted: boolean;
+    if (!cur) accepted = true;
+    else if (succeeds(cur.links, links)) accepted = false; // stale: what we hold is based on it
+    else if (succeeds(links, cur.links) || cur.deleted) accepted = true;
+    else accepted = tock > cur.tock || (tock === cur.tock && links[0]!.node > cur.links[0]!.node); // concurrent
+    this.ledger.applyUpdate(msg, cur ? toWire(cur.links, cur.ended) : null, accepted);
+    if (!accepted) return;
+    const entry: Entry = { path, value: deleted ? undefined : msg.value, deleted, links, ended, tock };
+    this.store.set(entry);
+    this.stats.updatesApplied++;
+    this.#writer?.appendUpdate({ node: links[0]!.node, tick: links[0]!.tick, prev: toWire(links.slice(1), ended), path, value: entry.value, deleted, tock });
+    for (const fn of this.#listeners.entry) fn(entry);
+  }
+
+  #onInfo(msg: InfoMessage): void {
+    const eff = this.ledger.applyInfo(msg);
+    if (eff.ignored) return;
+    for (const [name, state] of Object.entries(eff.requested)) {
+      for (const m of [this.#seenMissing, this.#pendingResend]) {
+        const r = m.get(name);
+        if (r) r.unionInPlace(RangeSet.fromState(state));
+        else m.set(name, RangeSet.fromState(state));
+      }
+    }
+    if (Object.keys(eff.requested).length) this.#scheduleResend();
+    const known = msg.known ?? msg.superseded;
+    if (this.#writer && (known || msg.deleted)) {
+      this.#writer.appendState({ known, deleted: msg.deleted, node: this.name, tock: this.ledger.tock });
+    }
+    const ticks = msg.ticks ?? (msg.nodes as Record<string, Tick> | undefined);
+    if (ticks && typeof msg.node === "string" && msg.node !== "") this.#answerTicks(ticks);
+  }
+
+  /** Another server announced its ticks: if it is behind us, announce ours (once, soon). */
+  #answerTicks(theirs: Record<string, Tick>): void {
+    let behind = false;
+    for (const n of this.ledger.nodeNames) {
+      const t = this.ledger.get(n)!.tick;
+      if (t !== 0 && !((theirs[n] ?? 0) >= t)) behind = true;
+    }
+    if (!behind) {
+      // Somebody told the cluster at least what we know; our pending announcement is redundant.
+      if (this.#announceTimer) {
+        clearTimeout(this.#announceTimer);
+        this.#announceTimer = undefined;
+      }
+      return;
+    }
+    this.#announceTimer ??= setTimeout(() => {
+      this.#announceTimer = undefined;
+      this.#announce();
+    }, this.#o.random() * this.#o.resendDelay);
+  }
+
+  /** Upstream's actor ping: value [tock, tick] of the sending node. */
+  #onPing(msg: Record<string, unknown>): void {
+    if (msg.t !== "ping" || typeof msg.node !== "string" || !Array.isArray(msg.value) || msg.value.length !== 2) return;
+    const tock = fieldTick("ping", msg.value[0], "value.0");
+    const tick = fieldTick("ping", msg.value[1], "value.1");
+    this.ledger.seeTock(tock);
+    if (tick !== 0) this.ledger.ensure(msg.node).raise(tick);
+  }
+
+  // ---- recovery ----
+
+  #scheduleCheck(): void {
+    this.#checkTimer ??= setTimeout(() => {
+      this.#checkTimer = undefined;
+      this.#check();
+    }, 20);
+  }
+
+  /** Look at what is missing: log gaps and recoveries, change mode, start asking. */
+  #check(): void {
+    if (this.#mode === "stopped" || this.#mode === "starting") {
+      if (this.#mode === "starting") this.#kickMissing();
+      return;
+    }
+    const missing = this.ledger.missing();
+    const text = formatMissing(missing);
+    if (text !== this.#lastMissing) {
+      if (text === "") this.#log.info("recovered: nothing missing");
+      else this.#log.info(`gap: missing ticks ${text}`);
+      this.#lastMissing = text;
+    }
+    if (text === "") {
+      this.#missingGap = this.#o.missingDelay;
+      if (this.#mode === "maintainer") this.#setMode("serving", "all missing ticks recovered or marked");
+      return;
+    }
+    if (this.#mode === "serving" && !this.#o.force && missing[this.name]) {
+      this.#setMode("maintainer", `this node's own ticks are missing: ${formatMissing({ [this.name]: missing[this.name]! })}`);
+    }
+    this.#kickMissing();
+  }
+
+  #kickMissing(): void {
+    if (this.#missingTimer || this.#mode === "stopped") return;
+    const delay = this.#missingGap * (1 + this.#o.random() / 2);
+    this.#missingTimer = setTimeout(() => {
+      this.#missingTimer = undefined;
+      this.#requestMissing();
+    }, delay);
+  }
+
+  #requestMissing(): void {
+    if (this.#mode === "stopped") return;
+    const all = this.ledger.missing();
+    const req: RangeMap = {};
+    for (const [name, state] of Object.entries(all)) {
+      using m = RangeSet.fromState(state);
+      const seen = this.#seenMissing.get(name);
+      if (seen) m.subtractInPlace(seen);
+      if (!m.isEmpty) req[name] = m.toState();
+    }
+    for (const r of this.#seenMissing.values()) r.dispose();
+    this.#seenMissing.clear();
+    if (Object.keys(all).length === 0) {
+      this.#missingGap = this.#o.missingDelay;
+      return;
+    }
+    if (Object.keys(req).length) {
+      this.stats.missingRequests++;
+      this.#log.debug(`asking for missing ticks ${formatMissing(req)}`);
+      this.#sendInfo({ missing: req });
+    }
+    this.#missingGap = Math.min(this.#missingGap * 1.5, this.#o.maxMissingDelay);
+    this.#kickMissing();
+  }
+
+  #scheduleResend(): void {
+    this.#resendTimer ??= setTimeout(() => {
+      this.#resendTimer = undefined;
+      this.#resend();
+    }, this.#o.random() * this.#o.resendDelay);
+  }
+
+  /** Serve what others asked for and nobody has served yet: updates, then known/deleted. */
+  #resend(): void {
+    if (this.#mode === "stopped") return;
+    const entries = new Set<Entry>();
+    const known: RangeMap = {};
+    const deleted: RangeMap = {};
+    for (const [name, req] of this.#pendingResend) {
+      const n = this.ledger.get(name);
+      if (!n) continue;
+      using want = req.intersect(n.remoteMissing);
+      if (want.isEmpty) continue;
+      using present = want.intersect(n.present);
+      for (const t of present.ticks()) {
+        const e = this.store.byTick(name, t);
+        if (e) entries.add(e);
+      }
+      using sup = want.intersect(n.superseded);
+      using del = want.intersect(n.deleted);
+      using supOnly = sup.subtract(del);
+      if (!supOnly.isEmpty) known[name] = supOnly.toState();
+      if (!del.isEmpty) deleted[name] = del.toState();
+      using served = present.union(sup);
+      n.remoteMissing.subtractInPlace(served.unionInPlace(del));
+    }
+    for (const r of this.#pendingResend.values()) r.dispose();
+    this.#pendingResend.clear();
+    const tick = this.ledger.get(this.name)?.tick ?? 0;
+    for (const e of entries) {
+      const msg: Record<string, unknown> = {};
+      if (!e.deleted) msg.value = e.value;
+      msg.chain = toWire(e.links, e.ended);
+      msg.tock = e.tock;
+      msg.path = e.path;
+      msg.node = this.name;
+      msg.tick = tick;
+      this.#publish("update", msg);
+      this.stats.resent++;
+    }
+    if (Object.keys(known).length || Object.keys(deleted).length) this.#sendInfo({ known, deleted });
+  }
+
+  // ---- data (refused unless serving) ----
+
+  #requireServing(action: string): void {
+    if (this.#mode === "serving" || (this.#o.force && this.#mode !== "stopped")) return;
+    if (this.#mode === "maintainer") {
+      throw new NotServingError(`maintainer-only: missing ticks ${formatMissing(this.ledger.missing())}`);
+    }
+    throw new NotServingError(`${action}: node ${this.name} is ${this.#mode}; it does not serve data yet`);
+  }
+
+  /** The entry at a path (undefined when absent or deleted). */
+  get(path: Path): Entry | undefined {
+    this.#requireServing("get_value");
+    const e = this.store.get(path);
+    return e && !e.deleted ? e : undefined;
+  }
+
+  /** Entries at and below a path, in tree order (deleted ones left out). */
+  tree(path: Path = new Path()): Entry[] {
+    this.#requireServing("get_tree");
+    return this.store.sorted().filter((e) => !e.deleted && e.path.startsWith(path));
+  }
+
+  set(path: Path, value: unknown): ChangeResult {
+    this.#requireServing("set_value");
+    return this.#change(path, value, false);
+  }
+
+  delete(path: Path): ChangeResult {
+    this.#requireServing("delete_value");
+    const cur = this.store.get(path);
+    if (!cur || cur.deleted) return { changed: false, tock: this.ledger.nextTock() };
+    return { ...this.#change(path, undefined, true), prev: cur.value };
+  }
+
+  /** A local change: the next tick, the chain extended, applied, saved and broadcast. */
+  #change(path: Path, value: unknown, deleted: boolean): ChangeResult {
+    const tick = tickSucc(this.ledger.ensure(this.name).tick);
+    const cur = this.store.get(path);
+    const links = extend(this.name, tick, cur?.links ?? []);
+    const ended = cur ? cur.ended : true;
+    const tock = this.ledger.nextTock();
+    const full: UpdateMessage = { node: this.name, tick, prev: toWire(links.slice(1), ended), path, tock };
+    if (!deleted) full.value = value;
+    this.ledger.applyUpdate(full, cur ? toWire(cur.links, cur.ended) : null, true);
+    const entry: Entry = { path, value: deleted ? undefined : value, deleted, links, ended, tock };
+    this.store.set(entry);
+    this.#writer?.appendUpdate({ node: this.name, tick, prev: full.prev, path, value, deleted, tock });
+    // upstream's key order: node, tick, prev, path, value, tock; the chain bounded for the wire
+    const wire: Record<string, unknown> = { node: this.name, tick, prev: toWire(links.slice(1), ended, this.#o.chainLength - 1), path };
+    if (!deleted) wire.value = value;
+    wire.tock = tock;
+    this.#publish("update", wire);
+    for (const fn of this.#listeners.entry) fn(entry);
+    return { changed: true, tick, tock };
+  }
+
+  // ---- maintenance (always allowed) ----
+
+  getState(flags: StateFlags): StateReply {
+    return this.ledger.getState(flags);
+  }
+
+  /** The operator's mark; with `broadcast` every server gets the same (fake_info_send). */
+  mark(node: string, ticks: Parameters<TickLedger["mark"]>[1], options: { deleted?: boolean; broadcast?: boolean; dryRun?: boolean } = {}): MarkResult {
+    const result = this.ledger.mark(node, ticks, options);
+    if (options.dryRun) return result;
+    const { node: _n, tick: _t, ...body } = result.message;
+    this.#writer?.appendState({ ...(options.deleted ? { deleted: body.deleted } : { known: body.superseded }), node: this.name, tock: this.ledger.tock });
+    if (options.broadcast) this.fakeInfoSend(body);
+    this.#check();
+    return result;
+  }
+
+  /** Apply an info message locally as if a server sent it (upstream's fake_info). */
+  fakeInfo(msg: InfoMessage): void {
+    this.#onInfo({ ...msg, node: "", tick: 0 });
+    this.#check();
+  }
+
+  /** Broadcast an info message to every server (fake_info_send), without request fields. */
+  fakeInfoSend(msg: InfoMessage): void {
+    const { node: _n, tick: _t, tock: _k, ...body } = msg as InfoMessage & Record<string, unknown>;
+    delete body.action;
+    delete body.seq;
+    this.#publish("info", { ...body, node: "", tick: 0, tock: this.ledger.nextTock() });
+  }
+
+  // ---- state files and joining ----
+
+  /** Apply a snapshot (from a state file or a running server): ledger state, then entries. */
+  importState(state: Pick<InfoMessage, "nodes" | "known" | "superseded" | "deleted" | "remote_missing"> & { tock?: Tick }): void {
+    this.ledger.applyInfo({ nodes: state.nodes, known: state.known ?? state.superseded, deleted: state.deleted, remote_missing: state.remote_missing, tock: state.tock, node: "" });
+  }
+
+  /** Apply one entry or update record as an update (chain comparison decides). */
+  importUpdate(msg: UpdateMessage): void {
+    this.#onUpdate(msg);
+  }
+
+  #loadFile(file: string): void {
+    if (!stateFileExists(file)) {
+      this.#log.info(`no state file ${file} yet; starting empty`);
+      return;
+    }
+    const { records, truncated } = readStateFile(file);
+    let entries = 0;
+    for (const r of records) {
+      if (r.kind === "state") this.importState(r);
+      else {
+        const msg: UpdateMessage = r.kind === "entry" ? { chain: r.chain, path: r.path, tock: r.tock } as UpdateMessage
+          : { node: r.node, tick: r.tick, ...(r.prev !== undefined ? { prev: r.prev } : {}), path: r.path, tock: r.tock };
+        if (!r.deleted) msg.value = r.value;
+        this.#onUpdate(msg);
+        entries++;
+      }
+    }
+    this.#log.info(`loaded ${file}: ${records.length} records, ${this.store.size} entries${truncated ? "; the last record was cut short (a crash while writing) and is ignored" : ""}`);
+    void entries;
+  }
+
+  #openWriter(file: string): void {
+    const s = this.ledger.getState({ nodes: true, known: true, deleted: true });
+    const snapshot: Snapshot = {
+      state: { nodes: s.nodes ?? {}, known: s.known ?? {}, deleted: s.deleted ?? {}, node: this.name, tock: s.tock },
+      entries: this.store.sorted().map((e) => ({ path: e.path, value: e.value, deleted: e.deleted, chain: toWire(e.links, e.ended)!, tock: e.tock })),
+    };
+    this.#writer = StateFileWriter.open(file, snapshot);
+    this.#log.info(`saving to ${file}: ${snapshot.entries.length} entries, then every change`);
+  }
+}

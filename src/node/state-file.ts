@@ -1,0 +1,200 @@
+// State files in upstream's format (`moat kv log save` / `log dest`): a msgpack stream of
+//
+//   state records   {nodes, known, deleted, node, tock}          the ledger (known = superseded)
+//   entry records   {value, chain, tock, path, depth}            one entry each (no value: deleted)
+//   update records  {node, tick, prev, path, value?, tock, depth} changes as they happened
+//
+// `path` is a full Path (ext 3) with depth 0, or with depth d > 0 a plain list that replaces
+// the previous record's path after its first d elements. ticktock reads files written by
+// upstream and writes files upstream can read; it appends update records (and small state
+// records for marks) as they happen, so a node restarted from its file loses nothing.
+
+import { closeSync, openSync, renameSync, writeSync, readFileSync, existsSync } from "node:fs";
+import { MessageError } from "../core/errors.js";
+import type { Tick } from "../core/tick.js";
+import { decodeStream, encodeValue } from "../wire/codec.js";
+import type { ChainLink, InfoMessage, RangeMap } from "../wire/messages.js";
+import { isMap } from "../wire/parse.js";
+import { Path, type PathElement } from "../wire/path.js";
+
+export interface StateRecord {
+  kind: "state";
+  nodes?: Record<string, Tick | null>;
+  known?: RangeMap;
+  deleted?: RangeMap;
+  remote_missing?: RangeMap;
+  node?: string;
+  tock?: Tick;
+}
+
+export interface EntryRecord {
+  kind: "entry";
+  path: Path;
+  value?: unknown;
+  deleted: boolean;
+  chain: ChainLink;
+  tock: Tick;
+}
+
+export interface UpdateRecord {
+  kind: "update";
+  path: Path;
+  node: string;
+  tick: Tick;
+  prev?: ChainLink | null;
+  value?: unknown;
+  deleted: boolean;
+  tock: Tick;
+}
+
+export type StateFileRecord = StateRecord | EntryRecord | UpdateRecord;
+
+/**
+ * Parse a state file's bytes into records, resolving relative paths. A last record cut short
+ * (a crash while appending) is left out and reported as `truncated`; anything else malformed
+ * throws, naming the record.
+ */
+export function parseStateFile(bytes: Uint8Array, name = "state file"): { records: StateFileRecord[]; truncated: boolean } {
+  const out: StateFileRecord[] = [];
+  let last: Path = new Path();
+  let i = 0;
+  const where = () => `${name}: record ${i}`;
+  try {
+    for (const rec of decodeStream(bytes)) {
+      if (!isMap(rec)) throw new MessageError(`${where()} is not a map`, `record ${i}`);
+      if ("path" in rec) {
+        const path = resolvePath(rec.path, rec.depth, last, where());
+        last = path;
+        const deleted = !("value" in rec);
+        if ("chain" in rec) {
+          out.push({ kind: "entry", path, value: rec.value, deleted, chain: rec.chain as ChainLink, tock: (rec.tock ?? 0) as Tick });
+        } else {
+          out.push({
+            kind: "update", path, node: rec.node as string, tick: rec.tick as Tick, prev: rec.prev as ChainLink | null | undefined,
+            value: rec.value, deleted, tock: (rec.tock ?? 0) as Tick,
+          });
+        }
+      } else if ("nodes" in rec || "known" in rec || "deleted" in rec || "superseded" in rec) {
+        const s: StateRecord = { kind: "state" };
+        if (rec.nodes !== undefined) s.nodes = rec.nodes as Record<string, Tick | null>;
+        const known = rec.known ?? rec.superseded;
+        if (known !== undefined) s.known = known as RangeMap;
+        if (rec.deleted !== undefined) s.deleted = rec.deleted as RangeMap;
+        if (rec.remote_missing !== undefined) s.remote_missing = rec.remote_missing as RangeMap;
+        if (rec.node !== undefined) s.node = rec.node as string;
+        if (rec.tock !== undefined) s.tock = rec.tock as Tick;
+        out.push(s);
+      } else {
+        throw new MessageError(`${where()} is neither a state, an entry nor an update record (keys: ${Object.keys(rec).join(", ")})`, `record ${i}`);
+      }
+      i++;
+    }
+  } catch (e) {
+    if (e instanceof MessageError) throw e;
+    if (e instanceof RangeError && /insufficient data/i.test(e.message)) return { records: out, truncated: true };
+    throw new MessageError(`${where()} is not valid msgpack: ${(e as Error).message}`, `record ${i}`);
+  }
+  return { records: out, truncated: false };
+}
+
+function resolvePath(p: unknown, depth: unknown, last: Path, where: string): Path {
+  const d = depth === undefined ? 0 : depth;
+  if (typeof d !== "number" || !Number.isInteger(d) || d < 0) throw new MessageError(`${where}: depth ${String(d)} is not a count`, "depth");
+  if (d === 0) {
+    if (p instanceof Path) return p;
+    if (Array.isArray(p)) return new Path(p as PathElement[]);
+    throw new MessageError(`${where}: path is not a Path`, "path");
+  }
+  if (d > last.length) throw new MessageError(`${where}: depth ${d} is deeper than the previous path ${last}`, "depth");
+  const rest = p instanceof Path ? p.elements : p;
+  if (!Array.isArray(rest)) throw new MessageError(`${where}: relative path is not a list`, "path");
+  return new Path([...last.elements.slice(0, d), ...(rest as PathElement[])]);
+}
+
+export function readStateFile(file: string): { records: StateFileRecord[]; truncated: boolean } {
+  return parseStateFile(readFileSync(file), file);
+}
+
+/** What a snapshot holds: the ledger's state record and every entry. */
+export interface Snapshot {
+  state: { nodes: Record<string, Tick | null>; known: RangeMap; deleted: RangeMap; node: string; tock: Tick };
+  entries: { path: Path; value?: unknown; deleted: boolean; chain: ChainLink; tock: Tick }[];
+}
+
+/**
+ * Writes a snapshot, then appends records as they happen. The snapshot goes to FILE.tmp and is
+ * renamed over FILE, so a crash while writing it leaves the old file intact.
+ */
+export class StateFileWriter {
+  readonly file: string;
+  #fd: number;
+  #last: Path = new Path();
+
+  private constructor(file: string, fd: number) {
+    this.file = file;
+    this.#fd = fd;
+  }
+
+  static open(file: string, snapshot: Snapshot): StateFileWriter {
+    const tmp = `${file}.tmp`;
+    const fd = openSync(tmp, "w");
+    const w = new StateFileWriter(file, fd);
+    const s = snapshot.state;
+    w.#write({ nodes: s.nodes, known: s.known, deleted: s.deleted, node: s.node, tock: s.tock });
+    for (const e of snapshot.entries) {
+      const rec: Record<string, unknown> = {};
+      if (!e.deleted) rec.value = e.value;
+      rec.chain = e.chain;
+      rec.tock = e.tock;
+      w.#write(w.#withPath(rec, e.path));
+    }
+    renameSync(tmp, file);
+    return w;
+  }
+
+  #withPath(rec: Record<string, unknown>, path: Path): Record<string, unknown> {
+    let d = 0;
+    const last = this.#last;
+    while (d < last.length && d < path.length && new Path([last.elements[d]!]).key === new Path([path.elements[d]!]).key) d++;
+    if (d >= path.length) d = 0; // an ancestor of the previous path: write it in full
+    rec.path = d === 0 ? path : path.elements.slice(d);
+    rec.depth = d;
+    this.#last = path;
+    return rec;
+  }
+
+  #write(rec: unknown): void {
+    if (this.#fd < 0) return;
+    writeSync(this.#fd, encodeValue(rec));
+  }
+
+  /** Append an update record (a change applied here, local or remote). */
+  appendUpdate(u: { node: string; tick: Tick; prev: ChainLink | null | undefined; path: Path; value?: unknown; deleted: boolean; tock: Tick }): void {
+    const rec: Record<string, unknown> = { node: u.node, tick: u.tick };
+    if (u.prev !== undefined) rec.prev = u.prev;
+    rec.path = null; // placeholder to keep upstream's key order: path before value and tock
+    if (!u.deleted) rec.value = u.value;
+    rec.tock = u.tock;
+    this.#write(this.#withPath(rec, u.path));
+  }
+
+  /** Append a state record (after marks or info that changed superseded or deleted ticks). */
+  appendState(s: Pick<InfoMessage, "known" | "deleted" | "nodes"> & { node: string; tock: Tick }): void {
+    const rec: Record<string, unknown> = {};
+    if (s.nodes) rec.nodes = s.nodes;
+    if (s.known) rec.known = s.known;
+    if (s.deleted) rec.deleted = s.deleted;
+    rec.node = s.node;
+    rec.tock = s.tock;
+    this.#write(rec);
+  }
+
+  close(): void {
+    if (this.#fd >= 0) closeSync(this.#fd);
+    this.#fd = -1;
+  }
+}
+
+export function stateFileExists(file: string): boolean {
+  return existsSync(file);
+}

@@ -1,0 +1,113 @@
+// Gossip over MQTT (mqtt.js): topics <root>/{update,info,ping,del}, QoS 0 as upstream.
+// Reconnects with bounded exponential backoff (upstream never reconnects); the node listens to
+// state changes and rejoins after a reconnect.
+
+import mqtt, { type MqttClient } from "mqtt";
+import { ACTIONS, topicFor, type Action, type GossipTransport, type TransportState } from "./transport.js";
+import { Backoff, type BackoffOptions } from "./backoff.js";
+
+export interface MqttTransportOptions {
+  /** Broker URL: mqtt://127.0.0.1:1883, ws://127.0.0.1:8080 ... */
+  url: string;
+  /** Root path of the topics. Default "moat.kv". */
+  root?: string;
+  /** Client id (default: random). */
+  clientId?: string;
+  /** Reconnect backoff (default 250 ms doubling to 10 s). */
+  backoff?: BackoffOptions;
+  /** Give up the first connection attempt after this long, ms (default 10,000). */
+  connectTimeout?: number;
+}
+
+export class MqttTransport implements GossipTransport {
+  #state: TransportState = "connecting";
+  #client: MqttClient | undefined;
+  readonly #opts: MqttTransportOptions;
+  readonly #topics: Map<string, Action>;
+  readonly #backoff: Backoff;
+  readonly #onMessage: ((action: Action, payload: Uint8Array) => void)[] = [];
+  readonly #onState: ((s: TransportState, detail?: string) => void)[] = [];
+
+  constructor(opts: MqttTransportOptions) {
+    this.#opts = opts;
+    const root = opts.root ?? "moat.kv";
+    this.#topics = new Map(ACTIONS.map((a) => [topicFor(root, a), a]));
+    this.#backoff = new Backoff(opts.backoff);
+  }
+
+  get state(): TransportState {
+    return this.#state;
+  }
+
+  #set(state: TransportState, detail?: string): void {
+    if (state === this.#state && detail === undefined) return;
+    this.#state = state;
+    for (const h of this.#onState) h(state, detail);
+  }
+
+  start(): Promise<void> {
+    const client = mqtt.connect(this.#opts.url, {
+      clientId: this.#opts.clientId,
+      protocolVersion: 4,
+      reconnectPeriod: this.#backoff.next(),
+      connectTimeout: this.#opts.connectTimeout ?? 10_000,
+      clean: true,
+    });
+    this.#client = client;
+    client.on("message", (topic, payload) => {
+      const action = this.#topics.get(topic);
+      if (!action) return;
+      const bytes = new Uint8Array(payload.buffer, payload.byteOffset, payload.byteLength);
+      for (const h of this.#onMessage) h(action, bytes);
+    });
+    client.on("connect", () => {
+      this.#backoff.reset();
+      client.options.reconnectPeriod = this.#backoff.next();
+      client.subscribe([...this.#topics.keys()], { qos: 0 }, (err) => {
+        if (err) this.#set("reconnecting", `subscribe failed: ${err.message}`);
+        else this.#set("connected");
+      });
+    });
+    client.on("close", () => {
+      if (this.#state === "closed") return;
+      // mqtt.js schedules the next attempt from options.reconnectPeriod: grow it, bounded.
+      client.options.reconnectPeriod = this.#backoff.next();
+      this.#set("reconnecting", `broker ${this.#opts.url} unreachable; retrying in ${Math.round(client.options.reconnectPeriod)} ms`);
+    });
+    client.on("error", (err) => {
+      if (this.#state !== "closed") this.#set(this.#state, `mqtt: ${err.message}`);
+    });
+    return new Promise((resolve, reject) => {
+      const done = (s: TransportState) => {
+        if (s === "connected") {
+          this.#onState.splice(this.#onState.indexOf(done), 1);
+          resolve();
+        } else if (s === "closed") {
+          this.#onState.splice(this.#onState.indexOf(done), 1);
+          reject(new Error(`mqtt: closed before connecting to ${this.#opts.url}`));
+        }
+      };
+      this.#onState.push(done);
+    });
+  }
+
+  publish(action: Action, payload: Uint8Array): void {
+    const topic = topicFor(this.#opts.root ?? "moat.kv", action);
+    this.#client?.publish(topic, Buffer.from(payload.buffer, payload.byteOffset, payload.byteLength), { qos: 0 });
+  }
+
+  onMessage(handler: (action: Action, payload: Uint8Array) => void): void {
+    this.#onMessage.push(handler);
+  }
+
+  onState(handler: (state: TransportState, detail?: string) => void): void {
+    this.#onState.push(handler);
+  }
+
+  async close(): Promise<void> {
+    if (this.#state === "closed") return;
+    this.#set("closed");
+    const c = this.#client;
+    if (c) await c.endAsync(true);
+  }
+}

@@ -1,0 +1,57 @@
+// Path: the address of an entry, a list of elements (usually strings). On the wire it is
+// msgpack extension type 3 (see codec.ts). Paths compare by value; `key` is a canonical string
+// for maps.
+
+export type PathElement = string | number | bigint | boolean | null | Uint8Array | PathElement[];
+
+export class Path {
+  readonly elements: readonly PathElement[];
+  #key: string | undefined;
+
+  constructor(elements: Iterable<PathElement> = []) {
+    this.elements = Object.freeze([...elements]);
+  }
+
+  static of(...elements: PathElement[]): Path {
+    return new Path(elements);
+  }
+
+  get length(): number {
+    return this.elements.length;
+  }
+
+  /** A canonical string: equal paths have equal keys. */
+  get key(): string {
+    this.#key ??= JSON.stringify(this.elements, (_k, v: unknown) =>
+      typeof v === "bigint" ? { $big: v.toString() } : v instanceof Uint8Array ? { $bin: [...v] } : v,
+    );
+    return this.#key;
+  }
+
+  equals(other: Path): boolean {
+    return this.key === other.key;
+  }
+
+  /** The first n elements. */
+  slice(start: number, end?: number): Path {
+    return new Path(this.elements.slice(start, end));
+  }
+
+  concat(...more: PathElement[]): Path {
+    return new Path([...this.elements, ...more]);
+  }
+
+  /** Whether `prefix` is this path or an ancestor of it. */
+  startsWith(prefix: Path): boolean {
+    if (prefix.length > this.length) return false;
+    return this.slice(0, prefix.length).equals(prefix);
+  }
+
+  toJSON(): { $path: PathElement[] } {
+    return { $path: [...this.elements] };
+  }
+
+  toString(): string {
+    return this.elements.length === 0 ? ":" : this.elements.map((e) => String(e)).join(".");
+  }
+}
