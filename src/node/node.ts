@@ -256,7 +256,8 @@ export class TicktockNode {
       else if (action === "info") this.#onInfo(msg as InfoMessage);
       else if (action === "ping") this.#onPing(msg);
     } catch (e) {
-      this.#drop(action, msg.node, (e as Error).message);
+      // "TickLedger.applyInfo: missing.a: ..." -> "missing.a: ...": the log line names the action
+      this.#drop(action, msg.node, (e as Error).message.replace(/^[A-Za-z.]+: (?=\S+ )/, ""));
       return;
     }
     this.#scheduleCheck();

@@ -91,7 +91,8 @@ export function parseStateFile(bytes: Uint8Array, name = "state file"): { record
     }
   } catch (e) {
     if (e instanceof MessageError) throw e;
-    if (e instanceof RangeError && /insufficient data/i.test(e.message)) return { records: out, truncated: true };
+    // msgpack reports running out of bytes as a RangeError: the last record was cut short
+    if (e instanceof RangeError) return { records: out, truncated: true };
     throw new MessageError(`${where()} is not valid msgpack: ${(e as Error).message}`, `record ${i}`);
   }
   return { records: out, truncated: false };

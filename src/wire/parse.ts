@@ -10,13 +10,16 @@ import type { ChainLink } from "./messages.js";
 /** Upstream chains are bounded (5 by default); far longer ones are garbage, not data. */
 export const MAX_CHAIN_LENGTH = 1000;
 
+/** Ticks are 63-bit on MoaT-KV's wire. */
+export const WIRE_MAX_TICK = (1n << 63n) - 1n;
+
 export function isMap(v: unknown): v is Record<string, unknown> {
   return typeof v === "object" && v !== null && !Array.isArray(v) && !(v instanceof Uint8Array);
 }
 
 export function fieldTick(api: string, v: unknown, field: string): Tick {
   try {
-    return checkTick(v, api, field);
+    return checkTick(v, api, field, WIRE_MAX_TICK);
   } catch (e) {
     if (e instanceof TickError) throw new MessageError(e.message, field);
     throw e;
@@ -35,7 +38,12 @@ export function fieldRangeMap(api: string, v: unknown, field: string): Map<strin
   try {
     for (const [name, state] of Object.entries(v)) {
       try {
-        out.set(name, RangeSet.fromState(state));
+        const r = RangeSet.fromState(state);
+        out.set(name, r);
+        const last = r.last();
+        if (last !== undefined && BigInt(last) > WIRE_MAX_TICK) {
+          throw new MessageError(`${api}: ${field}.${name} reaches tick ${last}, beyond the 63-bit tick range of the wire`, `${field}.${name}`);
+        }
       } catch (e) {
         if (e instanceof RangeStateError) {
           const why = e.message.replace(/^RangeSet\.fromState: /, "");

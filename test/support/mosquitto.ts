@@ -1,0 +1,67 @@
+// A real Mosquitto broker for a test: its own config on a free loopback port, stopped after.
+import { spawn, type ChildProcess } from "node:child_process";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { createConnection, createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+
+export interface Broker {
+  url: string;
+  port: number;
+  /** Stop the broker (as a crash would: SIGKILL) and return; restart() brings it back on the same port. */
+  kill(): Promise<void>;
+  restart(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = createServer();
+    s.once("error", reject);
+    s.listen(0, "127.0.0.1", () => {
+      const port = (s.address() as { port: number }).port;
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+async function waitForPort(port: number, ms = 10_000): Promise<void> {
+  const until = Date.now() + ms;
+  while (Date.now() < until) {
+    const ok = await new Promise<boolean>((resolve) => {
+      const c = createConnection({ port, host: "127.0.0.1" }, () => {
+        c.end();
+        resolve(true);
+      });
+      c.once("error", () => resolve(false));
+    });
+    if (ok) return;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error(`mosquitto did not listen on 127.0.0.1:${port} within ${ms} ms`);
+}
+
+export async function startMosquitto(opts: { websocketPort?: number } = {}): Promise<Broker> {
+  const dir = mkdtempSync(join(tmpdir(), "ticktock-mosquitto-"));
+  const port = await freePort();
+  const conf = join(dir, "mosquitto.conf");
+  const lines = [`listener ${port} 127.0.0.1`, "allow_anonymous true", "persistence false", "log_dest stderr", "log_type error"];
+  if (opts.websocketPort) lines.push(`listener ${opts.websocketPort} 127.0.0.1`, "protocol websockets", "socket_domain ipv4");
+  writeFileSync(conf, lines.join("\n") + "\n");
+  let proc: ChildProcess | undefined;
+  const launch = async () => {
+    proc = spawn("/usr/sbin/mosquitto", ["-c", conf], { stdio: ["ignore", "ignore", "pipe"] });
+    proc.stderr!.on("data", () => {});
+    await waitForPort(port);
+  };
+  const kill = async () => {
+    const p = proc;
+    if (!p || p.exitCode !== null) return;
+    await new Promise<void>((resolve) => {
+      p.once("exit", () => resolve());
+      p.kill("SIGKILL");
+    });
+  };
+  await launch();
+  return { url: `mqtt://127.0.0.1:${port}`, port, kill, restart: launch, stop: kill };
+}
