@@ -4,6 +4,8 @@
 import { Command, CommanderError } from "commander";
 import { TicktockError } from "../core/errors.js";
 import { register as registerDemo } from "./commands/demo.js";
+import { register as registerNode } from "./commands/node.js";
+import { UsageError } from "./process.js";
 
 export const VERSION = "0.1.0";
 
@@ -13,6 +15,7 @@ export function buildProgram(): Command {
     .version(VERSION)
     .showHelpAfterError("(run ticktock --help for usage)")
     .exitOverride();
+  registerNode(program);
   registerDemo(program);
   return program;
 }
@@ -24,6 +27,10 @@ export async function main(argv: string[]): Promise<number> {
     return 0;
   } catch (e) {
     if (e instanceof CommanderError) return e.exitCode;
+    if (e instanceof UsageError) {
+      process.stderr.write(`ticktock: ${e.message}\n`);
+      return e.exitCode;
+    }
     const msg = e instanceof TicktockError || e instanceof Error ? e.message : String(e);
     process.stderr.write(`ticktock: ${msg}\n`);
     return 1;

@@ -465,8 +465,14 @@ export class TicktockNode {
 
   // ---- data (refused unless serving) ----
 
-  #requireServing(action: string): void {
+  /**
+   * Data requests need a serving node. Reads of internal paths (a first element starting with
+   * ".", such as upstream's .moat.kv.config) are maintenance and always allowed.
+   */
+  #requireServing(action: string, path?: Path): void {
     if (this.#mode === "serving" || (this.#o.force && this.#mode !== "stopped")) return;
+    const first = path?.elements[0];
+    if (typeof first === "string" && first.startsWith(".") && this.#mode === "maintainer") return;
     if (this.#mode === "maintainer") {
       throw new NotServingError(`maintainer-only: missing ticks ${formatMissing(this.ledger.missing())}`);
     }
@@ -475,14 +481,14 @@ export class TicktockNode {
 
   /** The entry at a path (undefined when absent or deleted). */
   get(path: Path): Entry | undefined {
-    this.#requireServing("get_value");
+    this.#requireServing("get_value", path);
     const e = this.store.get(path);
     return e && !e.deleted ? e : undefined;
   }
 
   /** Entries at and below a path, in tree order (deleted ones left out). */
   tree(path: Path = new Path()): Entry[] {
-    this.#requireServing("get_tree");
+    this.#requireServing("get_tree", path);
     return this.store.sorted().filter((e) => !e.deleted && e.path.startsWith(path));
   }
 
@@ -518,6 +524,52 @@ export class TicktockNode {
     this.#publish("update", wire);
     for (const fn of this.#listeners.entry) fn(entry);
     return { changed: true, tick, tock };
+  }
+
+  /** The entry whose chain holds node's tick (get_value by node and tick). */
+  entryByTick(node: string, tick: Tick): Entry | undefined {
+    this.#requireServing("get_value");
+    return this.store.byTick(node, tick);
+  }
+
+  /** Ticks of a node held in entries here, sorted; `current`: only where it made the newest change. */
+  enumNode(node: string, current = false): Tick[] {
+    this.#requireServing("enum_node");
+    if (!this.ledger.get(node)) throw new MessageError(`enum_node: unknown node ${JSON.stringify(node)}`, "node");
+    const out: Tick[] = [];
+    for (const e of this.store.values()) {
+      const l = current ? (e.links[0]?.node === node ? e.links[0] : undefined) : e.links.find((x) => x.node === node);
+      if (l) out.push(l.tick);
+    }
+    return out.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  }
+
+  /** Forget a node that holds no current entry here, and tell the cluster (node_drop). */
+  killNode(node: string): void {
+    if (!this.ledger.get(node)) throw new MessageError(`kill_node: unknown node ${JSON.stringify(node)}`, "node");
+    for (const e of this.store.values()) {
+      const l = e.links.find((x) => x.node === node);
+      if (l && !e.deleted) throw new MessageError(`Node ${node} has entry ${l.tick}`, "node");
+    }
+    this.ledger.dropNode(node);
+    this.#sendInfo({ node_drop: [node] });
+  }
+
+  /** Write a snapshot to a file now (upstream's `log save`). */
+  saveSnapshot(file: string): void {
+    StateFileWriter.open(file, this.#snapshot()).close();
+    this.#log.info(`saved a snapshot to ${file}`);
+  }
+
+  /** Write a snapshot to a file and append every change after it (upstream's `log dest`). */
+  logTo(file: string): void {
+    this.#writer?.close();
+    this.#openWriter(file);
+  }
+
+  stopLog(): void {
+    this.#writer?.close();
+    this.#writer = undefined;
   }
 
   // ---- maintenance (always allowed) ----
@@ -584,12 +636,16 @@ export class TicktockNode {
     void entries;
   }
 
-  #openWriter(file: string): void {
+  #snapshot(): Snapshot {
     const s = this.ledger.getState({ nodes: true, known: true, deleted: true });
-    const snapshot: Snapshot = {
+    return {
       state: { nodes: s.nodes ?? {}, known: s.known ?? {}, deleted: s.deleted ?? {}, node: this.name, tock: s.tock },
       entries: this.store.sorted().map((e) => ({ path: e.path, value: e.value, deleted: e.deleted, chain: toWire(e.links, e.ended)!, tock: e.tock })),
     };
+  }
+
+  #openWriter(file: string): void {
+    const snapshot = this.#snapshot();
     this.#writer = StateFileWriter.open(file, snapshot);
     this.#log.info(`saving to ${file}: ${snapshot.entries.length} entries, then every change`);
   }

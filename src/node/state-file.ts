@@ -15,7 +15,8 @@ import type { Tick } from "../core/tick.js";
 import { decodeStream, encodeValue } from "../wire/codec.js";
 import type { ChainLink, InfoMessage, RangeMap } from "../wire/messages.js";
 import { isMap } from "../wire/parse.js";
-import { Path, type PathElement } from "../wire/path.js";
+import { Path } from "../wire/path.js";
+import { PathExpander, PathShortener } from "../wire/relative-path.js";
 
 export interface StateRecord {
   kind: "state";
@@ -56,15 +57,19 @@ export type StateFileRecord = StateRecord | EntryRecord | UpdateRecord;
  */
 export function parseStateFile(bytes: Uint8Array, name = "state file"): { records: StateFileRecord[]; truncated: boolean } {
   const out: StateFileRecord[] = [];
-  let last: Path = new Path();
+  const paths = new PathExpander();
   let i = 0;
   const where = () => `${name}: record ${i}`;
   try {
     for (const rec of decodeStream(bytes)) {
       if (!isMap(rec)) throw new MessageError(`${where()} is not a map`, `record ${i}`);
       if ("path" in rec) {
-        const path = resolvePath(rec.path, rec.depth, last, where());
-        last = path;
+        let path: Path;
+        try {
+          path = paths.expand(rec.path, rec.depth);
+        } catch (e) {
+          throw new MessageError(`${where()}: ${(e as Error).message}`, "path");
+        }
         const deleted = !("value" in rec);
         if ("chain" in rec) {
           out.push({ kind: "entry", path, value: rec.value, deleted, chain: rec.chain as ChainLink, tock: (rec.tock ?? 0) as Tick });
@@ -98,20 +103,6 @@ export function parseStateFile(bytes: Uint8Array, name = "state file"): { record
   return { records: out, truncated: false };
 }
 
-function resolvePath(p: unknown, depth: unknown, last: Path, where: string): Path {
-  const d = depth === undefined ? 0 : depth;
-  if (typeof d !== "number" || !Number.isInteger(d) || d < 0) throw new MessageError(`${where}: depth ${String(d)} is not a count`, "depth");
-  if (d === 0) {
-    if (p instanceof Path) return p;
-    if (Array.isArray(p)) return new Path(p as PathElement[]);
-    throw new MessageError(`${where}: path is not a Path`, "path");
-  }
-  if (d > last.length) throw new MessageError(`${where}: depth ${d} is deeper than the previous path ${last}`, "depth");
-  const rest = p instanceof Path ? p.elements : p;
-  if (!Array.isArray(rest)) throw new MessageError(`${where}: relative path is not a list`, "path");
-  return new Path([...last.elements.slice(0, d), ...(rest as PathElement[])]);
-}
-
 export function readStateFile(file: string): { records: StateFileRecord[]; truncated: boolean } {
   return parseStateFile(readFileSync(file), file);
 }
@@ -129,7 +120,7 @@ export interface Snapshot {
 export class StateFileWriter {
   readonly file: string;
   #fd: number;
-  #last: Path = new Path();
+  readonly #paths = new PathShortener();
 
   private constructor(file: string, fd: number) {
     this.file = file;
@@ -154,13 +145,9 @@ export class StateFileWriter {
   }
 
   #withPath(rec: Record<string, unknown>, path: Path): Record<string, unknown> {
-    let d = 0;
-    const last = this.#last;
-    while (d < last.length && d < path.length && new Path([last.elements[d]!]).key === new Path([path.elements[d]!]).key) d++;
-    if (d >= path.length) d = 0; // an ancestor of the previous path: write it in full
-    rec.path = d === 0 ? path : path.elements.slice(d);
-    rec.depth = d;
-    this.#last = path;
+    const short = this.#paths.shorten(path);
+    rec.path = short.path;
+    rec.depth = short.depth;
     return rec;
   }
 

@@ -25,6 +25,7 @@ export class MqttTransport implements GossipTransport {
   readonly #opts: MqttTransportOptions;
   readonly #topics: Map<string, Action>;
   readonly #backoff: Backoff;
+  #lastError = "";
   readonly #onMessage: ((action: Action, payload: Uint8Array) => void)[] = [];
   readonly #onState: ((s: TransportState, detail?: string) => void)[] = [];
 
@@ -72,10 +73,13 @@ export class MqttTransport implements GossipTransport {
       if (this.#state === "closed") return;
       // mqtt.js schedules the next attempt from options.reconnectPeriod: grow it, bounded.
       client.options.reconnectPeriod = this.#backoff.next();
-      this.#set("reconnecting", `broker ${this.#opts.url} unreachable; retrying in ${Math.round(client.options.reconnectPeriod)} ms`);
+      const why = this.#lastError ? ` (${this.#lastError})` : "";
+      this.#lastError = "";
+      this.#set("reconnecting", `broker ${this.#opts.url} unreachable${why}; retrying in ${Math.round(client.options.reconnectPeriod)} ms`);
     });
     client.on("error", (err) => {
-      if (this.#state !== "closed") this.#set(this.#state, `mqtt: ${err.message}`);
+      // reported with the close that follows, as one line
+      this.#lastError = err.message;
     });
     return new Promise((resolve, reject) => {
       const done = (s: TransportState) => {

@@ -8,7 +8,7 @@
 // and bigints encode as uint64/int64, which is what upstream's msgpack writes for them. The
 // recorded messages re-encode to the same bytes (test/wire/codec.test.ts).
 
-import { Decoder, Encoder, ExtensionCodec, decodeMulti } from "@msgpack/msgpack";
+import { Decoder, Encoder, ExtensionCodec, decodeMulti, decodeMultiStream } from "@msgpack/msgpack";
 import { Path, type PathElement } from "./path.js";
 
 export const EXT_BIGINT = 2;
@@ -106,4 +106,9 @@ export function decodeValue(bytes: Uint8Array): unknown {
 /** Decode a stream of concatenated values (a state file, a TCP stream's buffered bytes). */
 export function* decodeStream(bytes: Uint8Array): Generator<unknown> {
   yield* decodeMulti(bytes, { extensionCodec, useBigInt64: true });
+}
+
+/** Decode values as they arrive on a byte stream (a TCP socket, a WebSocket's messages). */
+export function decodeAsyncStream(stream: AsyncIterable<Uint8Array> | ReadableStream<Uint8Array>): AsyncGenerator<unknown, void, unknown> {
+  return decodeMultiStream(stream, { extensionCodec, useBigInt64: true });
 }

@@ -1,44 +1,68 @@
-// `ticktock demo`: the seed's story in one process. A publisher (ghost) skips its tick 2, every
-// server's ledger reports it missing, an operator marks it, and the gap is gone.
+// `ticktock demo` (what `npm start` runs): three nodes on an embedded MQTT broker, a little
+// data, and a publisher that skips a tick, so the seed's repair can be tried for real.
 import type { Command } from "commander";
+import mqtt from "mqtt";
 import { init } from "../../core/range-set.js";
-import { TickLedger } from "../../ledger/tick-ledger.js";
-import type { InfoMessage, UpdateMessage } from "../../wire/messages.js";
-import { toYaml } from "../output.js";
-
-const CLI_FLAGS = { nodes: true, deleted: true, missing: true, remote_missing: true, superseded: true };
+import { TicktockNode } from "../../node/node.js";
+import { MqttTransport } from "../../transport/mqtt-transport.js";
+import { encodeValue } from "../../wire/codec.js";
+import { Path } from "../../wire/path.js";
+import { embeddedBroker, listen } from "./node.js";
+import { intOption, onShutdown } from "../process.js";
+import type { ClientServer } from "../../server/tcp-server.js";
 
 export function register(program: Command): void {
   program
     .command("demo")
-    .description("show missing-tick accounting and its repair on an in-process cluster of ledgers")
-    .action(async () => {
+    .description("run three nodes on an embedded MQTT broker, with a missing tick to repair")
+    .option("--nodes <n>", "how many nodes", intOption("--nodes", 1, 20), 3)
+    .option("--port <port>", "client port of the first node; the others count up (0: free ports)", intOption("--port", 0, 65535), 27586)
+    .option("--no-gap", "do not create the missing tick")
+    .action(async (o: { nodes: number; port: number; gap: boolean }) => {
       await init();
-      const servers = ["test1", "test2", "test3"].map((n) => new TickLedger(n));
-      const gossip = (msg: UpdateMessage | InfoMessage, kind: "update" | "info") => {
-        for (const s of servers) {
-          if (kind === "update") s.applyUpdate(msg as UpdateMessage);
-          else s.applyInfo(msg as InfoMessage);
+      const out = (line = "") => process.stdout.write(`${line}\n`);
+      const broker = await embeddedBroker((l) => process.stderr.write(`ticktock demo: ${l}\n`));
+      const nodes: TicktockNode[] = [];
+      const servers: ClientServer[] = [];
+      for (let i = 1; i <= o.nodes; i++) {
+        const node = new TicktockNode({ name: `demo${i}`, transport: new MqttTransport({ url: broker.url }), startupWait: 500 });
+        nodes.push(node);
+        servers.push(await listen(node, "127.0.0.1", o.port === 0 ? 0 : o.port + i - 1));
+      }
+      const done = onShutdown(async () => {
+        for (const s of servers) await s.close();
+        for (const n of nodes) await n.stop();
+        await broker.close();
+        out("demo stopped");
+      });
+      await Promise.all(nodes.map((n) => n.start()));
+      nodes[0]!.set(Path.of("one", "two"), 123);
+      nodes[1 % nodes.length]!.set(Path.of("one", "three"), "hello");
+      nodes[2 % nodes.length]!.set(Path.of("one", "four"), { a: 1, b: "two" });
+      if (o.gap) {
+        // a publisher like the recordings' `ghost`: ticks 1 and 3, never 2
+        const ghost = await mqtt.connectAsync(broker.url);
+        for (const tick of [1, 3]) {
+          await ghost.publishAsync("moat/kv/update", Buffer.from(encodeValue({ node: "ghost", tick, prev: null, path: Path.of("ghost", `t${tick}`), value: `g${tick}`, tock: 1 })));
         }
-      };
-      const show = (title: string) => {
-        const { known, ...rest } = servers[0]!.getState(CLI_FLAGS);
-        process.stdout.write(`# ${title}\n$ ticktock internal state -ndmrk   (on test1)\n`);
-        process.stdout.write(toYaml({ ...rest, superseded: known }) + "\n");
-      };
-      gossip({ node: "test1", tick: 1, prev: null, path: ["one"], value: 1, tock: 1 }, "update");
-      gossip({ node: "test2", tick: 1, prev: null, path: ["two"], value: 2, tock: 2 }, "update");
-      gossip({ node: "ghost", tick: 1, prev: null, path: ["ghost", "a"], value: "g1", tock: 3 }, "update");
-      gossip({ node: "ghost", tick: 3, prev: null, path: ["ghost", "c"], value: "g3", tock: 4 }, "update");
-      show("ghost published ticks 1 and 3, never 2");
-      gossip({ node: "test2", tick: 1, tock: 5, missing: servers[1]!.missing() }, "info");
-      show("test2 asked the cluster for ghost's tick 2 (info/missing); nobody has it");
-      const { message } = servers[0]!.mark("ghost", "missing");
-      gossip(message, "info"); // fake_info_send: the same mark on every server
-      process.stdout.write(`$ ticktock internal mark -b ghost\n`);
-      show("after the mark, broadcast to every server");
-      const clean = servers.every((s) => Object.keys(s.missing()).length === 0);
-      process.stdout.write(clean ? "every server: nothing missing\n" : "some server still misses ticks\n");
-      for (const s of servers) s.dispose();
+        await ghost.endAsync();
+      }
+      const cli = "./bin/ticktock.js";
+      const first = `${servers[0]!.host}:${servers[0]!.port}`;
+      out(`ticktock demo: ${o.nodes} nodes on an embedded MQTT broker at ${broker.url}`);
+      for (const [i, s] of servers.entries()) out(`  ${nodes[i]!.name}  client protocol on ${s.host}:${s.port}`);
+      out();
+      if (o.gap) {
+        out(`A publisher called "ghost" sent its ticks 1 and 3 but never 2, so every node misses ghost's tick 2.`);
+        out(`Look, repair, look again (in another terminal):`);
+        out(`  ${cli} internal state -ndmrk --server ${first}`);
+        out(`  ${cli} internal mark --broadcast ghost --server ${first}`);
+        out(`  ${cli} internal state -ndmrk --server ${servers[servers.length - 1]!.host}:${servers[servers.length - 1]!.port}`);
+      }
+      out(`Data:`);
+      out(`  ${cli} data one get -rd_ --server ${first}`);
+      out(`  ${cli} data one.five set -e : 5 --server ${first}`);
+      out(`Press Ctrl-C to stop.`);
+      await done;
     });
 }

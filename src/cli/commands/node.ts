@@ -1,0 +1,99 @@
+// `ticktock node NAME`: run a MoaT-KV server node.
+import type { Command } from "commander";
+import { init } from "../../core/range-set.js";
+import { TicktockNode } from "../../node/node.js";
+import { MqttTransport } from "../../transport/mqtt-transport.js";
+import { startEmbeddedBroker, type EmbeddedBroker } from "../../transport/embedded-broker.js";
+import { serveTcp, type ClientServer } from "../../server/tcp-server.js";
+import { joinFrom } from "../../client/join.js";
+import { UsageError, intOption, onShutdown } from "../process.js";
+
+export interface NodeCommandOptions {
+  mqtt?: string;
+  root: string;
+  host: string;
+  port: number;
+  load?: string;
+  save?: string;
+  join?: string;
+  force?: boolean;
+  authoritative?: boolean;
+  startupWait: number;
+}
+
+/** Start a broker on 127.0.0.1:1883, or on a free port when 1883 is taken. */
+export async function embeddedBroker(log: (line: string) => void): Promise<EmbeddedBroker> {
+  try {
+    return await startEmbeddedBroker(1883);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== "EADDRINUSE") throw e;
+    log("port 1883 is taken; the embedded broker uses a free port instead");
+    return startEmbeddedBroker(0);
+  }
+}
+
+export async function listen(node: TicktockNode, host: string, port: number): Promise<ClientServer> {
+  try {
+    return await serveTcp(node, { host, port });
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === "EADDRINUSE") throw new UsageError(`port ${port} on ${host} is in use (another node?); pick another with --port`);
+    if (code === "EADDRNOTAVAIL") throw new UsageError(`cannot listen on ${host}: no such local address; check --host`);
+    throw e;
+  }
+}
+
+export function register(program: Command): void {
+  program
+    .command("node")
+    .description("run a MoaT-KV server node: gossip over MQTT, serve the client protocol")
+    .argument("<name>", "this node's name in the cluster")
+    .option("--mqtt <url>", "MQTT broker URL (default: start an embedded broker on 127.0.0.1)")
+    .option("--root <path>", "topic root: moat.kv gossips on moat/kv/update, info, ping, del", "moat.kv")
+    .option("--host <address>", "address for the client protocol", "127.0.0.1")
+    .option("--port <port>", "port for the client protocol (0: any free port)", intOption("--port", 0, 65535), 27586)
+    .option("--load <file>", "read this state file at start-up (upstream's format)")
+    .option("--save <file>", "write a snapshot to this file, then append every change")
+    .option("--join <host:port>", "copy data and state from this running server before serving")
+    .option("-f, --force", "serve data even while ticks are missing")
+    .option("-a, --authoritative", "treat every gap found at start-up as superseded")
+    .option("--startup-wait <ms>", "how long to listen to the cluster before serving", intOption("--startup-wait", 0, 600_000), 1500)
+    .addHelpText("after", `
+Without --mqtt the node starts an in-process broker, so one command runs a node:
+  ticktock node test1
+A second node on the same broker, copying from the first:
+  ticktock node test2 --mqtt mqtt://127.0.0.1:1883 --port 27587 --join 127.0.0.1:27586
+While ticks are missing after start-up the node serves only maintenance (internal state,
+internal mark) and answers data requests with the missing ticks, until they are recovered
+or marked. --force serves anyway; --authoritative marks every gap superseded at start-up.`)
+    .action(async (name: string, o: NodeCommandOptions) => {
+      if (o.force && o.authoritative) throw new UsageError("--force and --authoritative contradict each other: pick one");
+      await init();
+      const say = (line: string) => process.stderr.write(`ticktock ${name}: ${line}\n`);
+      let broker: EmbeddedBroker | undefined;
+      let url = o.mqtt;
+      if (!url) {
+        broker = await embeddedBroker(say);
+        url = broker.url;
+        say(`no --mqtt given: started an embedded MQTT broker at ${url}`);
+      }
+      const node = new TicktockNode({
+        name, transport: new MqttTransport({ url, root: o.root }), load: o.load, save: o.save, force: o.force, authoritative: o.authoritative,
+        startupWait: o.startupWait,
+        join: o.join ? async (n) => {
+          const r = await joinFrom(n, o.join!);
+          say(`copied ${r.entries} entries and the tick state from ${r.from} at ${o.join}`);
+        } : undefined,
+      });
+      const server = await listen(node, o.host, o.port);
+      say(`client protocol on ${server.host}:${server.port}; connecting to ${url}`);
+      const done = onShutdown(async () => {
+        say("stopping");
+        await server.close();
+        await node.stop();
+        await broker?.close();
+      });
+      await node.start();
+      await done;
+    });
+}

@@ -1,0 +1,226 @@
+// The client protocol's actions: one handler per `action`, shared by every carrier.
+// A handler returns the reply (seq and tock are added by the session) or opens a stream.
+// Data actions go through the node, which refuses them in maintainer-only mode; state and
+// repair actions (get_state, fake_info, fake_info_send) always work.
+
+import { MessageError, show } from "../core/errors.js";
+import { checkTick } from "../core/tick.js";
+import type { Entry } from "../node/entry-store.js";
+import { toWire, sameHead } from "../node/chain.js";
+import { encodeValue } from "../wire/codec.js";
+import type { InfoMessage, StateFlags } from "../wire/messages.js";
+import { fieldChain, fieldString } from "../wire/parse.js";
+import { Path, type PathElement } from "../wire/path.js";
+import { PathShortener } from "../wire/relative-path.js";
+import type { ClientSession } from "./session.js";
+
+type Msg = Record<string, unknown>;
+export type Handler = (s: ClientSession, msg: Msg, seq: number) => Msg | void;
+
+function pathOf(msg: Msg, action: string): Path {
+  const p = msg.path;
+  if (p instanceof Path) return p;
+  if (Array.isArray(p)) return new Path(p as PathElement[]);
+  if (p === undefined) throw new MessageError(`${action}: no path; expected path (a Path)`, "path");
+  throw new MessageError(`${action}: path ${show(p)} is not a Path`, "path");
+}
+
+/** nchain: 0/false/absent no chain, -1 the whole chain, n > 0 that many links. */
+function chainLimit(msg: Msg): number {
+  const n = msg.nchain;
+  if (n === undefined || n === null || n === false || n === 0) return 0;
+  if (n === true) return 1;
+  if (typeof n === "number" && Number.isInteger(n)) return n < 0 ? Infinity : n;
+  throw new MessageError(`nchain ${show(n)} is not a count`, "nchain");
+}
+
+/** An entry's data as upstream sends it: value (unless deleted), chain (if asked), tock. */
+function entryData(e: Entry, limit: number): Msg {
+  const out: Msg = {};
+  if (!e.deleted) out.value = e.value;
+  if (limit > 0) out.chain = toWire(e.links, e.ended, limit);
+  out.tock = e.tock;
+  return out;
+}
+
+function same(a: unknown, b: unknown): boolean {
+  return Buffer.from(encodeValue(a)).equals(Buffer.from(encodeValue(b)));
+}
+
+const STATE_FLAGS = ["nodes", "known", "superseded", "present", "deleted", "missing", "remote_missing", "node_drop"] as const;
+
+const get_state: Handler = (s, msg) => {
+  const flags: StateFlags = {};
+  for (const f of STATE_FLAGS) if (msg[f] === true) flags[f] = true;
+  return s.node.getState(flags) as unknown as Msg;
+};
+
+const get_value: Handler = (s, msg) => {
+  const limit = chainLimit(msg);
+  if (msg.path === undefined && msg.node !== undefined) {
+    const node = fieldString("get_value", msg.node, "node");
+    const tick = checkTick(msg.tick, "get_value", "tick");
+    const e = s.node.entryByTick(node, tick);
+    if (!e) throw new MessageError(`get_value: no entry holds tick ${tick} of node ${show(node)}`, "tick");
+    return { ...entryData(e, limit), path: e.path };
+  }
+  const e = s.node.get(pathOf(msg, "get_value"));
+  if (!e) return limit > 0 ? { chain: null } : {};
+  return entryData(e, limit);
+};
+
+/** Upstream's optimistic checks: prev (value) and chain (the newest link) must match. */
+function checkExpectations(s: ClientSession, path: Path, msg: Msg): Entry | undefined {
+  const cur = s.node.get(path);
+  if ("prev" in msg && !(cur && same(cur.value, msg.prev))) {
+    throw new MessageError(`Data is ${show(cur?.value)} not ${show(msg.prev)} at ${path}`, "prev");
+  }
+  if ("chain" in msg) {
+    if (msg.chain === null || msg.chain === undefined) {
+      if (cur) throw new MessageError(`Entry already exists at ${path}`, "chain");
+    } else {
+      if (!cur) throw new MessageError(`Entry is new at ${path}`, "chain");
+      const want = fieldChain("set_value", msg.chain, "chain");
+      if (!sameHead(cur.links, want)) {
+        throw new MessageError(`Chain is ${cur.links[0]!.node}:${cur.links[0]!.tick} not ${want[0]!.node}:${want[0]!.tick} for ${path}`, "chain");
+      }
+    }
+  }
+  return cur;
+}
+
+const set_value: Handler = (s, msg) => {
+  const path = pathOf(msg, "set_value");
+  if (!("value" in msg)) throw new MessageError("set_value: no value; use delete_value to delete", "value");
+  const limit = chainLimit(msg);
+  const cur = checkExpectations(s, path, msg);
+  if (msg.idem && cur && same(cur.value, msg.value)) return { changed: false, ...(limit > 0 ? { chain: toWire(cur.links, cur.ended, limit) } : {}), tock: cur.tock };
+  const r = s.node.set(path, msg.value);
+  const out: Msg = { changed: !cur || !same(cur.value, msg.value) };
+  if (cur && !("prev" in msg) && !("chain" in msg)) out.prev = cur.value;
+  if (limit > 0) {
+    const e = s.node.store.get(path)!;
+    out.chain = toWire(e.links, e.ended, limit);
+  }
+  out.tock = r.tock;
+  return out;
+};
+
+const delete_value: Handler = (s, msg) => {
+  const path = pathOf(msg, "delete_value");
+  if ("value" in msg) throw new MessageError("delete_value: a value was given; use set_value to set", "value");
+  const limit = chainLimit(msg);
+  const cur = checkExpectations(s, path, msg);
+  const r = s.node.delete(path);
+  const out: Msg = { changed: r.changed };
+  if (cur && !("prev" in msg) && !("chain" in msg)) out.prev = cur.value;
+  if (limit > 0 && r.changed) {
+    const e = s.node.store.get(path)!;
+    out.chain = toWire(e.links, e.ended, limit);
+  }
+  out.tock = r.tock;
+  return out;
+};
+
+function depthBounds(msg: Msg): [number, number] {
+  const min = typeof msg.min_depth === "number" ? msg.min_depth : 0;
+  const max = typeof msg.max_depth === "number" && msg.max_depth >= 0 ? msg.max_depth : Infinity;
+  return [min, max];
+}
+
+const get_tree: Handler = (s, msg, seq) => {
+  const path = pathOf(msg, "get_tree");
+  const limit = chainLimit(msg);
+  const [min, max] = depthBounds(msg);
+  const entries = s.node.tree(path); // throws before the stream opens when not serving
+  const st = s.stream(seq);
+  const short = new PathShortener(path);
+  for (const e of entries) {
+    const depth = e.path.length - path.length;
+    if (depth < min || depth > max) continue;
+    const rel = short.shorten(e.path);
+    st.item({ ...entryData(e, limit), path: rel.path, depth: rel.depth });
+  }
+  st.end();
+};
+
+const watch: Handler = (s, msg, seq) => {
+  const path = pathOf(msg, "watch");
+  const limit = chainLimit(msg);
+  const [min, max] = depthBounds(msg);
+  const existing = s.node.tree(path); // checks the mode before the stream opens
+  const initial = msg.fetch ? existing : [];
+  const st = s.stream(seq);
+  const short = new PathShortener(path);
+  const send = (e: Entry) => {
+    const depth = e.path.length - path.length;
+    if (depth < min || depth > max) return;
+    const rel = short.shorten(e.path);
+    st.item({ ...entryData(e, limit), path: rel.path, depth: rel.depth });
+  };
+  for (const e of initial) send(e);
+  if (msg.fetch) st.state("uptodate");
+  st.onStop(s.node.on("entry", (e) => {
+    if (e.path.startsWith(path)) send(e);
+  }));
+};
+
+const stop: Handler = (s, msg) => {
+  const task = msg.task;
+  const st = typeof task === "number" ? s.streams.get(task) : undefined;
+  if (!st) return { result: false };
+  st.end();
+  return { result: true };
+};
+
+const get_tock: Handler = (s) => ({ tock: s.node.ledger.nextTock() });
+
+/** The request minus protocol fields: what fake_info applies or fake_info_send broadcasts. */
+function infoBody(msg: Msg): InfoMessage {
+  const { action: _a, seq: _s, ...body } = msg;
+  return body as InfoMessage;
+}
+
+const fake_info: Handler = (s, msg) => {
+  s.node.fakeInfo(infoBody(msg));
+  return {};
+};
+
+const fake_info_send: Handler = (s, msg) => {
+  s.node.fakeInfoSend(infoBody(msg));
+  return {};
+};
+
+const enum_node: Handler = (s, msg) => {
+  const node = fieldString("enum_node", msg.node, "node");
+  const max = typeof msg.max === "number" && msg.max > 0 ? msg.max : Infinity;
+  return { result: s.node.enumNode(node, !!msg.current).slice(0, max) };
+};
+
+const kill_node: Handler = (s, msg) => {
+  s.node.killNode(fieldString("kill_node", msg.node, "node"));
+  return {};
+};
+
+const save: Handler = (s, msg) => {
+  const file = fieldString("save", msg.path, "path");
+  s.node.saveSnapshot(file);
+  return { result: true };
+};
+
+const log: Handler = (s, msg) => {
+  if (msg.path === undefined || msg.path === null) {
+    s.node.stopLog();
+    return { result: true };
+  }
+  s.node.logTo(fieldString("log", msg.path, "path"));
+  return { result: true };
+};
+
+const ping: Handler = () => ({ result: "pong" });
+
+/** Every action this server answers; anything else gets an error naming these. */
+export const ACTIONS: Readonly<Record<string, Handler>> = Object.freeze({
+  get_state, get_value, set_value, delete_value, get_tree, watch, stop, get_tock,
+  fake_info, fake_info_send, enum_node, kill_node, save, log, ping,
+});

@@ -1,0 +1,58 @@
+// The client protocol on TCP: a bare stream of msgpack maps in both directions, no framing.
+// Binds 127.0.0.1 unless told otherwise.
+
+import { createServer, type Server, type Socket } from "node:net";
+import { decodeAsyncStream, encodeValue } from "../wire/codec.js";
+import type { TicktockNode } from "../node/node.js";
+import { ClientSession } from "./session.js";
+
+export interface ClientServer {
+  host: string;
+  port: number;
+  close(): Promise<void>;
+}
+
+export async function serveTcp(node: TicktockNode, opts: { host?: string; port?: number } = {}): Promise<ClientServer> {
+  const host = opts.host ?? "127.0.0.1";
+  const sockets = new Set<Socket>();
+  const server: Server = createServer((socket) => {
+    sockets.add(socket);
+    socket.setNoDelay(true);
+    socket.on("error", () => {}); // a peer that vanishes is handled by the read loop ending
+    const session = new ClientSession(node, {
+      send: (m) => {
+        if (!socket.destroyed) socket.write(encodeValue(m));
+      },
+      close: () => socket.end(),
+    });
+    session.open();
+    void (async () => {
+      try {
+        for await (const msg of decodeAsyncStream(socket)) session.receive(msg);
+      } catch (e) {
+        // Undecodable bytes: the stream cannot be resynchronised. Say why, then hang up.
+        if (!socket.destroyed) {
+          session.sendWithTock({ error: `malformed msgpack from client (${(e as Error).message}); closing the connection` });
+          socket.end();
+        }
+      } finally {
+        session.closed();
+        sockets.delete(socket);
+      }
+    })();
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(opts.port ?? 27586, host, () => resolve());
+  });
+  const port = (server.address() as { port: number }).port;
+  return {
+    host,
+    port,
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const s of sockets) s.destroy();
+        server.close(() => resolve());
+      }),
+  };
+}
