@@ -93,7 +93,11 @@ or marked. --force serves anyway; --authoritative marks every gap superseded at 
         await node.stop();
         await broker?.close();
       });
-      await node.start();
+      try {
+        await node.start();
+      } catch (e) {
+        if (node.mode !== "stopped") throw e; // stopped while still connecting: not an error
+      }
       await done;
     });
 }
