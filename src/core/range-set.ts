@@ -60,7 +60,8 @@ function setFullRange(): void {
 
 /** Closed interval bounds for a half-open [a, b) given as validated ticks; null when empty. */
 function closed(api: string, a: unknown, b: unknown): [Tick, Tick] | null {
-  const lo = checkTick(a, api, "start");
+  // start may be 2^64 too: [2^64, 2^64) is a valid, empty range
+  const lo = checkTick(a, api, "start", END_OF_TICKS);
   const hi = checkTick(b, api, "end", END_OF_TICKS);
   if (!(lo < hi)) {
     if (lo === hi) return null;

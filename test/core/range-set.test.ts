@@ -86,8 +86,10 @@ describe("point operations", () => {
   });
 
   it("treat an empty range as nothing and reject a reversed one", () => {
-    const s = new RangeSet().add(5, 5);
+    const s = new RangeSet().add(5, 5).add(2n ** 64n, 2n ** 64n);
     expect(s.isEmpty).toBe(true);
+    expect(s.complement(2n ** 64n, 2n ** 64n).isEmpty).toBe(true); // found by the property test
+    expect(() => s.add(2n ** 64n, 2n ** 64n + 1n)).toThrow("RangeSet.add: end 18446744073709551617n is out of range");
     expect(() => s.add(6, 5)).toThrow("RangeSet.add: range [6, 5] is reversed; expected start <= end");
   });
 
