@@ -80,7 +80,12 @@ export interface NodeStats {
   missingRequests: number;
 }
 
-const API = "node";
+/** m[name] |= r (r is copied). */
+function addTo(m: Map<string, RangeSet>, name: string, r: RangeSet): void {
+  const cur = m.get(name);
+  if (cur) cur.unionInPlace(r);
+  else m.set(name, r.clone());
+}
 
 export class TicktockNode {
   readonly name: string;
@@ -97,12 +102,17 @@ export class TicktockNode {
   #missingTimer: ReturnType<typeof setTimeout> | undefined;
   #missingGap: number;
   #resendTimer: ReturnType<typeof setTimeout> | undefined;
+  #resendDue = 0;
+  /** What the last `info {missing}` asked for: asking for something new restarts the backoff. */
+  #lastAsked = "";
   #announceTimer: ReturnType<typeof setTimeout> | undefined;
   #heartbeat: ReturnType<typeof setInterval> | undefined;
   /** Ticks other servers asked for since our last request: we stay quiet about them. */
   readonly #seenMissing = new Map<string, RangeSet>();
   /** Ticks others asked for that we may re-send. */
   readonly #pendingResend = new Map<string, RangeSet>();
+  /** Ticks of other nodes that somebody asked for already (a second request is a retry). */
+  readonly #askedBefore = new Map<string, RangeSet>();
   #lastMissing = "";
   readonly #listeners = { mode: new Set<(m: NodeMode) => void>(), entry: new Set<(e: Entry) => void>() };
 
@@ -184,7 +194,7 @@ export class TicktockNode {
     if (this.#heartbeat) clearInterval(this.#heartbeat);
     this.#writer?.close();
     await this.#transport.close();
-    for (const m of [this.#seenMissing, this.#pendingResend]) {
+    for (const m of [this.#seenMissing, this.#pendingResend, this.#askedBefore]) {
       for (const r of m.values()) r.dispose();
       m.clear();
     }
@@ -302,14 +312,26 @@ export class TicktockNode {
   #onInfo(msg: InfoMessage): void {
     const eff = this.ledger.applyInfo(msg);
     if (eff.ignored) return;
+    let answer = false;
     for (const [name, state] of Object.entries(eff.requested)) {
-      for (const m of [this.#seenMissing, this.#pendingResend]) {
-        const r = m.get(name);
-        if (r) r.unionInPlace(RangeSet.fromState(state));
-        else m.set(name, RangeSet.fromState(state));
+      using req = RangeSet.fromState(state);
+      addTo(this.#seenMissing, name, req);
+      // The origin answers every request for its ticks; other holders answer only ticks asked
+      // for before (a retry: the origin is gone or its answer was lost somewhere).
+      let mine: RangeSet;
+      if (name === this.name) mine = req.clone();
+      else {
+        const before = this.#askedBefore.get(name);
+        mine = before ? req.intersect(before) : new RangeSet();
+        addTo(this.#askedBefore, name, req);
       }
+      if (!mine.isEmpty) {
+        addTo(this.#pendingResend, name, mine);
+        answer = true;
+      }
+      mine.dispose();
     }
-    if (Object.keys(eff.requested).length) this.#scheduleResend();
+    if (answer) this.#scheduleResend(this.name in eff.requested);
     const known = msg.known ?? msg.superseded;
     if (this.#writer && (known || msg.deleted)) {
       this.#writer.appendState({ known, deleted: msg.deleted, node: this.name, tock: this.ledger.tock });
@@ -406,20 +428,32 @@ export class TicktockNode {
       this.#missingGap = this.#o.missingDelay;
       return;
     }
-    if (Object.keys(req).length) {
+    const asked = formatMissing(req);
+    if (asked !== "") {
       this.stats.missingRequests++;
-      this.#log.debug(`asking for missing ticks ${formatMissing(req)}`);
+      this.#log.debug(`asking for missing ticks ${asked}`);
       this.#sendInfo({ missing: req });
     }
-    this.#missingGap = Math.min(this.#missingGap * 1.5, this.#o.maxMissingDelay);
+    // Backoff only while asking for the same ticks again: nobody has them (yet).
+    this.#missingGap = asked !== this.#lastAsked ? this.#o.missingDelay : Math.min(this.#missingGap * 1.5, this.#o.maxMissingDelay);
+    this.#lastAsked = asked;
     this.#kickMissing();
   }
 
-  #scheduleResend(): void {
-    this.#resendTimer ??= setTimeout(() => {
+  /**
+   * Answer a request after a delay. The origin of the requested ticks answers almost at once;
+   * every other holder waits one to two resendDelays, so it only steps in when the origin is
+   * gone or its answer was lost, and otherwise sees the answer and stays quiet.
+   */
+  #scheduleResend(ownTicks: boolean): void {
+    const delay = ownTicks ? this.#o.random() * this.#o.resendDelay * 0.1 : this.#o.resendDelay * (1 + this.#o.random());
+    if (this.#resendTimer && !(ownTicks && delay < this.#resendDue - Date.now())) return;
+    if (this.#resendTimer) clearTimeout(this.#resendTimer);
+    this.#resendDue = Date.now() + delay;
+    this.#resendTimer = setTimeout(() => {
       this.#resendTimer = undefined;
       this.#resend();
-    }, this.#o.random() * this.#o.resendDelay);
+    }, delay);
   }
 
   /** Serve what others asked for and nobody has served yet: updates, then known/deleted. */
@@ -448,6 +482,15 @@ export class TicktockNode {
     }
     for (const r of this.#pendingResend.values()) r.dispose();
     this.#pendingResend.clear();
+    // Forget retries that are settled: only ticks still reported missing can be asked again.
+    for (const [name, r] of this.#askedBefore) {
+      const n = this.ledger.get(name);
+      if (n) r.intersectInPlace(n.remoteMissing);
+      if (!n || r.isEmpty) {
+        r.dispose();
+        this.#askedBefore.delete(name);
+      }
+    }
     const tick = this.ledger.get(this.name)?.tick ?? 0;
     for (const e of entries) {
       const msg: Record<string, unknown> = {};
