@@ -5,6 +5,9 @@ import { Command, CommanderError } from "commander";
 import { TicktockError } from "../core/errors.js";
 import { register as registerDemo } from "./commands/demo.js";
 import { register as registerNode } from "./commands/node.js";
+import { register as registerInternal } from "./commands/internal.js";
+import { register as registerData, reorderDataArgs } from "./commands/data.js";
+import { register as registerStateFile } from "./commands/state-file.js";
 import { UsageError } from "./process.js";
 
 export const VERSION = "0.1.0";
@@ -16,6 +19,9 @@ export function buildProgram(): Command {
     .showHelpAfterError("(run ticktock --help for usage)")
     .exitOverride();
   registerNode(program);
+  registerInternal(program);
+  registerData(program);
+  registerStateFile(program);
   registerDemo(program);
   return program;
 }
@@ -23,7 +29,7 @@ export function buildProgram(): Command {
 export async function main(argv: string[]): Promise<number> {
   const program = buildProgram();
   try {
-    await program.parseAsync(argv);
+    await program.parseAsync(reorderDataArgs(argv));
     return 0;
   } catch (e) {
     if (e instanceof CommanderError) return e.exitCode;

@@ -80,6 +80,11 @@ export interface NodeStats {
   missingRequests: number;
 }
 
+/** The sender of a fake info: "" (nobody) unless a real node name is given. */
+function fakeSource(node: unknown): string {
+  return typeof node === "string" && node !== "?" ? node : "";
+}
+
 /** m[name] |= r (r is copied). */
 function addTo(m: Map<string, RangeSet>, name: string, r: RangeSet): void {
   const cur = m.get(name);
@@ -632,18 +637,22 @@ export class TicktockNode {
     return result;
   }
 
-  /** Apply an info message locally as if a server sent it (upstream's fake_info). */
+  /**
+   * Apply an info message locally as if a server sent it (upstream's fake_info). It comes from
+   * nobody (""), unless it names a source node (upstream's CLI sends "?" for none): then it
+   * counts as that node's, and a server of that name ignores it, as its own.
+   */
   fakeInfo(msg: InfoMessage): void {
-    this.#onInfo({ ...msg, node: "", tick: 0 });
+    this.#onInfo({ ...msg, node: fakeSource(msg.node), tick: 0 });
     this.#check();
   }
 
   /** Broadcast an info message to every server (fake_info_send), without request fields. */
   fakeInfoSend(msg: InfoMessage): void {
-    const { node: _n, tick: _t, tock: _k, ...body } = msg as InfoMessage & Record<string, unknown>;
+    const { node, tick: _t, tock: _k, ...body } = msg as InfoMessage & Record<string, unknown>;
     delete body.action;
     delete body.seq;
-    this.#publish("info", { ...body, node: "", tick: 0, tock: this.ledger.nextTock() });
+    this.#publish("info", { ...body, node: fakeSource(node), tick: 0, tock: this.ledger.nextTock() });
   }
 
   // ---- state files and joining ----

@@ -5,6 +5,7 @@ import { TicktockNode } from "../../node/node.js";
 import { MqttTransport } from "../../transport/mqtt-transport.js";
 import { startEmbeddedBroker, type EmbeddedBroker } from "../../transport/embedded-broker.js";
 import { serveTcp, type ClientServer } from "../../server/tcp-server.js";
+import { serveWebSocket } from "../../server/ws-server.js";
 import { joinFrom } from "../../client/join.js";
 import { UsageError, intOption, onShutdown } from "../process.js";
 
@@ -13,6 +14,7 @@ export interface NodeCommandOptions {
   root: string;
   host: string;
   port: number;
+  wsPort?: number;
   load?: string;
   save?: string;
   join?: string;
@@ -43,6 +45,15 @@ export async function listen(node: TicktockNode, host: string, port: number): Pr
   }
 }
 
+export async function listenWebSocket(node: TicktockNode, host: string, port: number): Promise<ClientServer> {
+  try {
+    return await serveWebSocket(node, { host, port });
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === "EADDRINUSE") throw new UsageError(`port ${port} on ${host} is in use; pick another with --ws-port`);
+    throw e;
+  }
+}
+
 export function register(program: Command): void {
   program
     .command("node")
@@ -52,6 +63,7 @@ export function register(program: Command): void {
     .option("--root <path>", "topic root: moat.kv gossips on moat/kv/update, info, ping, del", "moat.kv")
     .option("--host <address>", "address for the client protocol", "127.0.0.1")
     .option("--port <port>", "port for the client protocol (0: any free port)", intOption("--port", 0, 65535), 27586)
+    .option("--ws-port <port>", "also serve the client protocol over WebSocket on this port, for browsers", intOption("--ws-port", 0, 65535))
     .option("--load <file>", "read this state file at start-up (upstream's format)")
     .option("--save <file>", "write a snapshot to this file, then append every change")
     .option("--join <host:port>", "copy data and state from this running server before serving")
@@ -87,8 +99,11 @@ or marked. --force serves anyway; --authoritative marks every gap superseded at 
       });
       const server = await listen(node, o.host, o.port);
       say(`client protocol on ${server.host}:${server.port}; connecting to ${url}`);
+      const ws = o.wsPort === undefined ? undefined : await listenWebSocket(node, o.host, o.wsPort);
+      if (ws) say(`client protocol over WebSocket on ws://${ws.host}:${ws.port}`);
       const done = onShutdown(async () => {
         say("stopping");
+        await ws?.close();
         await server.close();
         await node.stop();
         await broker?.close();

@@ -1,0 +1,144 @@
+// `ticktock data PATH get|set|delete`: look at and fix the data around a repair, with upstream's
+// path and value syntax:
+//   data one.two set -e : 123          the value itself (":" is the empty subpath)
+//   data one.four set -e a 1 -v b two  {a: 1, b: "two"}  (-v pairs first, then -e, as upstream)
+//   data one get -rd_                  the subtree, each value under the key "_"
+import type { Command } from "commander";
+import { formatPath, parsePath } from "../../wire/path-text.js";
+import { Path, type PathElement } from "../../wire/path.js";
+import { PathExpander } from "../../wire/relative-path.js";
+import { SERVER_HELP, withClient } from "../connect.js";
+import { formatValue, toJson, toYaml } from "../output.js";
+import { LiteralError, parseLiteral } from "../literal.js";
+import { UsageError, intOption } from "../process.js";
+
+const collect = (pair: string[]) => (v: string, prev: string[][] | undefined) => {
+  const list = prev ?? [];
+  const last = list[list.length - 1];
+  if (last && last.length < pair.length) last.push(v);
+  else list.push([v]);
+  return list;
+};
+
+function pathArg(text: string): Path {
+  try {
+    return parsePath(text);
+  } catch (e) {
+    throw new UsageError((e as Error).message);
+  }
+}
+
+/** Put v at sub-path `at` inside `base` (a non-map base becomes a map). */
+function setAt(base: unknown, at: Path, v: unknown): unknown {
+  if (at.length === 0) return v;
+  const root: Record<string, unknown> = base !== null && typeof base === "object" && !Array.isArray(base) && !(base instanceof Uint8Array) ? { ...(base as Record<string, unknown>) } : {};
+  let cur = root;
+  at.elements.forEach((e, i) => {
+    const k = String(e);
+    if (i === at.length - 1) cur[k] = v;
+    else {
+      const next = cur[k];
+      cur[k] = next !== null && typeof next === "object" && !Array.isArray(next) ? { ...(next as Record<string, unknown>) } : {};
+      cur = cur[k] as Record<string, unknown>;
+    }
+  });
+  return root;
+}
+
+/** The nested-dict form of a subtree, each value under `key` ("-d _"). */
+function nest(items: { rel: readonly PathElement[]; value: unknown }[], key: string): Record<string, unknown> {
+  const root: Record<string, unknown> = {};
+  for (const { rel, value } of items) {
+    let cur = root;
+    for (const e of rel) cur = (cur[String(e)] ??= {}) as Record<string, unknown>;
+    cur[key] = value;
+  }
+  return root;
+}
+
+export const DATA_VERBS = ["get", "set", "delete"];
+
+/** Upstream's order is `data PATH VERB`; commander wants `data VERB PATH`. Swap when needed. */
+export function reorderDataArgs(argv: string[]): string[] {
+  const i = argv.indexOf("data");
+  if (i < 0 || DATA_VERBS.includes(argv[i + 1] ?? "") || !DATA_VERBS.includes(argv[i + 2] ?? "")) return argv;
+  const out = [...argv];
+  [out[i + 1], out[i + 2]] = [out[i + 2]!, out[i + 1]!];
+  return out;
+}
+
+export function register(program: Command): void {
+  const data = program
+    .command("data")
+    .description("get, set or delete data at a path: data PATH get|set|delete (upstream's order and path syntax)");
+
+  data
+    .command("get")
+    .argument("<path>", "the path: one.two.three, ':' for the root")
+    .description("print the value at the path (or, with -r, the subtree)")
+    .option("-r, --recursive", "the whole subtree")
+    .option("-d, --as-dict <key>", "with -r: nest the subtree as maps, each value under this key (-d _)")
+    .option("--max-depth <n>", "with -r: how deep", intOption("--max-depth", 0, 1_000_000))
+    .option("--server <host:port>", SERVER_HELP)
+    .option("--json", "print JSON")
+    .action(async (text: string, o: { recursive?: boolean; asDict?: string; maxDepth?: number; server?: string; json?: boolean }) => {
+      const path = pathArg(text);
+      await withClient(o.server, async (c) => {
+        if (!o.recursive) {
+          const r = await c.request("get_value", { path, nchain: 0 });
+          if (!("value" in r)) return; // nothing there: print nothing, like upstream
+          process.stdout.write(o.json ? `${toJson(r.value)}\n` : `${formatValue(r.value)}\n`);
+          return;
+        }
+        const items: { rel: readonly PathElement[]; value: unknown }[] = [];
+        const paths = new PathExpander();
+        const req: Record<string, unknown> = { path };
+        if (o.maxDepth !== undefined) req.max_depth = o.maxDepth;
+        for await (const item of c.stream("get_tree", req)) items.push({ rel: paths.expand(item.path, item.depth).elements, value: item.value });
+        const out = o.asDict !== undefined ? nest(items, o.asDict) : items.map((i) => ({ [formatPath(new Path(i.rel))]: i.value }));
+        process.stdout.write(o.json ? `${toJson(out)}\n` : toYaml(out));
+      });
+    });
+
+  data
+    .command("set")
+    .argument("<path>", "the path: one.two.three, ':' for the root")
+    .description("set the value at the path, built from -v (text) and -e (literal) pairs")
+    .option("-v, --value <subpath text...>", "put TEXT at SUBPATH of the value (':' = the value itself)", collect(["k", "v"]))
+    .option("-e, --eval <subpath literal...>", "put a literal (123, 'x', [1, 2], {'a': 1}, True, None) at SUBPATH", collect(["k", "v"]))
+    .option("--server <host:port>", SERVER_HELP)
+    .addHelpText("after", "\nExamples:\n  ticktock data one.two set -e : 123\n  ticktock data one.four set -e a 1 -v b two")
+    .action(async (text: string, o: { value?: string[][]; eval?: string[][]; server?: string }) => {
+      const path = pathArg(text);
+      const pairs = [...(o.value ?? []).map((p) => ({ p, lit: false })), ...(o.eval ?? []).map((p) => ({ p, lit: true }))];
+      if (pairs.length === 0) throw new UsageError("set needs a value: -e SUBPATH LITERAL or -v SUBPATH TEXT (':' is the value itself)");
+      let value: unknown = undefined;
+      for (const { p, lit } of pairs) {
+        if (p.length !== 2) throw new UsageError(`${lit ? "-e" : "-v"} takes two words, SUBPATH and ${lit ? "LITERAL" : "TEXT"}`);
+        let v: unknown = p[1];
+        if (lit) {
+          try {
+            v = parseLiteral(p[1]!);
+          } catch (e) {
+            if (e instanceof LiteralError) throw new UsageError(e.message);
+            throw e;
+          }
+        }
+        value = setAt(value, pathArg(p[0]!), v);
+      }
+      await withClient(o.server, async (c) => {
+        const cur = await c.request("get_value", { path, nchain: 2 });
+        await c.request("set_value", { path, value, nchain: false, chain: cur.chain ?? null });
+      });
+    });
+
+  data
+    .command("delete")
+    .argument("<path>", "the path: one.two.three, ':' for the root")
+    .description("delete the value at the path")
+    .option("--server <host:port>", SERVER_HELP)
+    .action(async (text: string, o: { server?: string }) => {
+      const path = pathArg(text);
+      await withClient(o.server, (c) => c.request("delete_value", { path, nchain: false }));
+    });
+}

@@ -1,0 +1,187 @@
+// `ticktock internal state` and `ticktock internal mark`: the seed's recovery procedure, against
+// ticktock nodes and upstream MoaT-KV servers alike (same requests as upstream's CLI).
+import type { Command } from "commander";
+import { RangeSet } from "../../core/range-set.js";
+import type { KvClient, Msg } from "../../client/client.js";
+import type { RangeMap } from "../../wire/messages.js";
+import { formatPath } from "../../wire/path-text.js";
+import { Path } from "../../wire/path.js";
+import { SERVER_HELP, withClient } from "../connect.js";
+import { toJson, toYaml } from "../output.js";
+import { UsageError } from "../process.js";
+import { init } from "../../core/range-set.js";
+
+/** The flags of `internal state` and the get_state fields they ask for. */
+export interface StateOptions {
+  nodes?: boolean;
+  deleted?: boolean;
+  missing?: boolean;
+  remoteMissing?: boolean;
+  present?: boolean;
+  superseded?: boolean;
+  known?: boolean;
+  all?: boolean;
+}
+
+export function stateRequest(o: StateOptions): Record<string, boolean> {
+  const all = !!o.all;
+  return {
+    nodes: all || !!o.nodes,
+    deleted: all || !!o.deleted,
+    missing: all || !!o.missing,
+    remote_missing: all || !!o.remoteMissing,
+    present: all || !!o.present,
+    superseded: all || !!o.superseded || !!o.known,
+  };
+}
+
+/** The reply as printed: YAML with sorted keys (or JSON), superseded sets under `known`. */
+export function formatState(reply: Msg, json = false): string {
+  return json ? `${toJson(reply)}\n` : toYaml(reply, { sort: true });
+}
+
+export function addStateFlags(cmd: Command): Command {
+  return cmd
+    .option("-n, --nodes", "each node's highest tick")
+    .option("-d, --deleted", "deleted ticks")
+    .option("-m, --missing", "missing ticks: [1, tick] - present - superseded")
+    .option("-r, --remote-missing", "ticks other servers said they lack")
+    .option("-p, --present", "ticks whose data is held")
+    .option("-s, --superseded", "superseded ticks (printed as known)")
+    .option("-k, --known", "the same as -s")
+    .option("-a, --all", "all of the above")
+    .option("--json", "print JSON instead of YAML");
+}
+
+/** "5" or "3-7" (inclusive) into a wire range item. */
+function tickArg(s: string): number | [number, number] {
+  const m = /^(\d+)(?:-(\d+))?$/.exec(s);
+  if (!m) throw new UsageError(`tick ${JSON.stringify(s)} is not a tick or a range A-B`);
+  const a = Number(m[1]);
+  if (m[2] === undefined) return a;
+  const b = Number(m[2]);
+  if (b < a) throw new UsageError(`range ${s} runs backwards`);
+  return [a, b + 1];
+}
+
+interface MarkOptions {
+  deleted?: boolean;
+  broadcast?: boolean;
+  node?: string;
+  dryRun?: boolean;
+  server?: string;
+  json?: boolean;
+}
+
+/** What a mark would change on this server: ticks not yet present, superseded or deleted. */
+function preview(target: RangeMap, state: Msg, key: "superseded" | "deleted"): { changes: RangeMap; unchanged: RangeMap } {
+  const changes: RangeMap = {}, unchanged: RangeMap = {};
+  const sets = (k: string) => ((state[k] ?? {}) as RangeMap);
+  for (const [node, ticks] of Object.entries(target)) {
+    using want = RangeSet.fromState(ticks);
+    using present = RangeSet.fromState(sets("present")[node] ?? []);
+    using done = RangeSet.fromState((key === "deleted" ? sets("deleted") : sets("known"))[node] ?? []);
+    using fresh = want.subtract(present).subtractInPlace(done);
+    using same = want.subtract(fresh);
+    if (!fresh.isEmpty) changes[node] = fresh.toState();
+    if (!same.isEmpty) unchanged[node] = same.toState();
+  }
+  return { changes, unchanged };
+}
+
+/**
+ * Entries that could resurface: those whose newest change is by the node and older than the
+ * ticks being marked. A lost change of that node may have replaced or deleted one of them;
+ * once its tick is marked, the older value stays current everywhere.
+ */
+async function resurfacing(c: KvClient, changes: RangeMap, limit = 20): Promise<string[]> {
+  const out: string[] = [];
+  for (const [node, ticks] of Object.entries(changes)) {
+    using r = RangeSet.fromState(ticks);
+    const last = r.last()!;
+    let mine: unknown[];
+    try {
+      mine = (await c.request("enum_node", { node, current: true })).result as unknown[];
+    } catch {
+      continue; // the server has no entries of that node
+    }
+    for (const t of mine) {
+      if (!(typeof t === "number" || typeof t === "bigint") || !(t < last)) continue;
+      if (out.length >= limit) return [...out, `... and more (showing ${limit})`];
+      try {
+        const e = await c.request("get_value", { node, tick: t, nchain: 0 });
+        out.push(`${e.path instanceof Path ? formatPath(e.path) : String(e.path)} (${node} tick ${t})`);
+      } catch {
+        /* gone meanwhile */
+      }
+    }
+  }
+  return out;
+}
+
+export function register(program: Command): void {
+  const internal = program.command("internal").description("look at and repair a server's tick accounting");
+
+  addStateFlags(
+    internal
+      .command("state")
+      .description("print a server's tick state (get_state), as upstream's `internal state`")
+      .option("--server <host:port>", SERVER_HELP),
+  )
+    .addHelpText("after", "\nExample, the seed's first step:\n  ticktock internal state -ndmrk --server 127.0.0.1:27586")
+    .action(async (o: StateOptions & { server?: string; json?: boolean }) => {
+      const reply = await withClient(o.server, (c) => c.request("get_state", stateRequest(o)));
+      process.stdout.write(formatState(reply, o.json));
+    });
+
+  internal
+    .command("mark")
+    .description("mark a node's ticks superseded (or deleted) so they stop being missing")
+    .argument("<node>", 'the node whose ticks to mark; "" with no ticks marks every node\'s missing ticks')
+    .argument("[ticks...]", "ticks (5) or ranges (3-7); none: the node's current missing ticks")
+    .option("-d, --deleted", "mark as deleted instead of superseded")
+    .option("-b, --broadcast", "send the same mark to every server")
+    .option("-n, --node <source>", "the node the mark claims to come from (servers of that name ignore it)")
+    .option("--dry-run", "show what would change and which entries could resurface; change nothing")
+    .option("--server <host:port>", SERVER_HELP)
+    .option("--json", "print JSON instead of YAML")
+    .addHelpText("after", `
+Examples (the seed's repair):
+  ticktock internal mark -b ghost            every server: ghost's missing ticks are superseded
+  ticktock internal mark test1 2 --deleted   this server: test1's tick 2 was a deletion
+  ticktock internal mark "" --dry-run        preview marking every node's missing ticks`)
+    .action(async (node: string, tickArgs: string[], o: MarkOptions) => {
+      await init();
+      const key = o.deleted ? "deleted" : "superseded";
+      await withClient(o.server, async (c) => {
+        let target: RangeMap;
+        if (tickArgs.length > 0) {
+          if (node === "") throw new UsageError('ticks need a node name; the empty name "" marks every node\'s missing ticks, without ticks');
+          using r = RangeSet.fromState(tickArgs.map(tickArg));
+          target = { [node]: r.toState() };
+        } else {
+          const missing = ((await c.request("get_state", { missing: true })).missing ?? {}) as RangeMap;
+          target = node === "" ? missing : missing[node] ? { [node]: missing[node]! } : {};
+          if (Object.keys(target).length === 0) {
+            process.stdout.write(`nothing to mark: ${node === "" ? "no node has" : `node ${node} has`} missing ticks on ${c.server}\n`);
+            return;
+          }
+        }
+        if (o.dryRun) {
+          const state = await c.request("get_state", { present: true, known: true, deleted: true });
+          const { changes, unchanged } = preview(target, state, key);
+          const report: Msg = { dry_run: `nothing was changed on ${c.server}${o.broadcast ? " or any other server" : ""}` };
+          report[`would_mark_${key}`] = changes;
+          if (Object.keys(unchanged).length) report.unchanged = unchanged;
+          report.could_resurface = await resurfacing(c, changes);
+          process.stdout.write(o.json ? `${toJson(report)}\n` : toYaml(report));
+          return;
+        }
+        const msg = { [key]: target, node: o.node ?? "?" };
+        await c.request("fake_info", msg);
+        if (o.broadcast) await c.request("fake_info_send", msg);
+        const reply = await c.request("get_state", { [key]: true });
+        process.stdout.write(formatState(reply, o.json));
+      });
+    });
+}
