@@ -105,7 +105,8 @@ export class KvClient {
         this.#pending.get(seq)?.onMessage(m);
       }
     } catch (e) {
-      why = `${this.server} sent malformed data (${(e as Error).message})`;
+      const code = (e as { code?: unknown }).code;
+      why = typeof code === "string" ? `${this.server} closed the connection (${code})` : `${this.server} sent malformed data (${(e as Error).message})`;
     }
     this.#closed = new ClientError(why);
     for (const p of this.#pending.values()) p.fail(new ClientError(`${p.action}: ${why}`));

@@ -574,15 +574,16 @@ export class TicktockNode {
     return { changed: true, tick, tock };
   }
 
-  /** The entry whose chain holds node's tick (get_value by node and tick). */
+  /**
+   * The entry whose chain holds node's tick (get_value by node and tick). A repair tool: it
+   * works in maintainer-only mode too, like the other reads by tick.
+   */
   entryByTick(node: string, tick: Tick): Entry | undefined {
-    this.#requireServing("get_value");
     return this.store.byTick(node, tick);
   }
 
   /** Ticks of a node held in entries here, sorted; `current`: only where it made the newest change. */
   enumNode(node: string, current = false): Tick[] {
-    this.#requireServing("enum_node");
     if (!this.ledger.get(node)) throw new MessageError(`enum_node: unknown node ${JSON.stringify(node)}`, "node");
     const out: Tick[] = [];
     for (const e of this.store.values()) {

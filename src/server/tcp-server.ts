@@ -28,7 +28,8 @@ export async function serveTcp(node: TicktockNode, opts: { host?: string; port?:
     session.open();
     void (async () => {
       try {
-        for await (const msg of decodeAsyncStream(socket)) session.receive(msg);
+        // destroyOnReturn: false keeps the socket open after a decode error, to say why
+        for await (const msg of decodeAsyncStream(socket.iterator({ destroyOnReturn: false }))) session.receive(msg);
       } catch (e) {
         // Undecodable bytes: the stream cannot be resynchronised. Say why, then hang up.
         if (!socket.destroyed) {

@@ -163,7 +163,7 @@ Examples (the seed's repair):
           const missing = ((await c.request("get_state", { missing: true })).missing ?? {}) as RangeMap;
           target = node === "" ? missing : missing[node] ? { [node]: missing[node]! } : {};
           if (Object.keys(target).length === 0) {
-            process.stdout.write(`nothing to mark: ${node === "" ? "no node has" : `node ${node} has`} missing ticks on ${c.server}\n`);
+            process.stdout.write(`nothing to mark: ${node === "" ? "no node has" : `node ${node} has no`} missing ticks on ${c.server}\n`);
             return;
           }
         }
