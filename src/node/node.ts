@@ -26,7 +26,7 @@ import { extend, sameHead, succeeds, toWire, wireEnded, type Link } from "./chai
 import { EntryStore, type Entry } from "./entry-store.js";
 import { formatMissing } from "./errors.js";
 import { Log, type LogSink } from "./log.js";
-import { StateFileWriter, readStateFile, stateFileExists, type Snapshot } from "./state-file.js";
+import { StateFileWriter, readStateFile, type Snapshot, type StateStorage } from "./state-file.js";
 
 export type NodeMode = "starting" | "maintainer" | "serving" | "stopped";
 
@@ -55,6 +55,8 @@ export interface NodeOptions {
   load?: string;
   /** Write a snapshot to this file, then append every change. */
   save?: string;
+  /** Where state files live (needed for load and save): fsStorage in Node and Deno. */
+  storage?: StateStorage;
   /** Copy data and state from a running server before serving (see client/join.ts). */
   join?: (node: TicktockNode) => Promise<void>;
   /** Where log lines go. Default: stderr. */
@@ -98,7 +100,7 @@ export class TicktockNode {
   readonly store = new EntryStore();
   readonly stats: NodeStats = { received: 0, updatesApplied: 0, dropped: 0, resent: 0, missingRequests: 0 };
   #mode: NodeMode = "starting";
-  readonly #o: Required<Omit<NodeOptions, "load" | "save" | "join" | "log">> & Pick<NodeOptions, "load" | "save" | "join">;
+  readonly #o: Required<Omit<NodeOptions, "load" | "save" | "join" | "log" | "storage">> & Pick<NodeOptions, "load" | "save" | "join" | "storage">;
   readonly #log: Log;
   readonly #transport: GossipTransport;
   #writer: StateFileWriter | undefined;
@@ -606,7 +608,7 @@ export class TicktockNode {
 
   /** Write a snapshot to a file now (upstream's `log save`). */
   saveSnapshot(file: string): void {
-    StateFileWriter.open(file, this.#snapshot()).close();
+    StateFileWriter.open(this.#storage(), file, this.#snapshot()).close();
     this.#log.info(`saved a snapshot to ${file}`);
   }
 
@@ -668,12 +670,18 @@ export class TicktockNode {
     this.#onUpdate(msg);
   }
 
+  #storage(): StateStorage {
+    if (!this.#o.storage) throw new Error("state files need a storage: pass options.storage (fsStorage in Node and Deno)");
+    return this.#o.storage;
+  }
+
   #loadFile(file: string): void {
-    if (!stateFileExists(file)) {
+    const storage = this.#storage();
+    if (!storage.exists(file)) {
       this.#log.info(`no state file ${file} yet; starting empty`);
       return;
     }
-    const { records, truncated } = readStateFile(file);
+    const { records, truncated } = readStateFile(storage, file);
     let entries = 0;
     for (const r of records) {
       if (r.kind === "state") this.importState(r);
@@ -699,7 +707,7 @@ export class TicktockNode {
 
   #openWriter(file: string): void {
     const snapshot = this.#snapshot();
-    this.#writer = StateFileWriter.open(file, snapshot);
+    this.#writer = StateFileWriter.open(this.#storage(), file, snapshot);
     this.#log.info(`saving to ${file}: ${snapshot.entries.length} entries, then every change`);
   }
 }

@@ -9,7 +9,6 @@
 // upstream and writes files upstream can read; it appends update records (and small state
 // records for marks) as they happen, so a node restarted from its file loses nothing.
 
-import { closeSync, openSync, renameSync, writeSync, readFileSync, existsSync } from "node:fs";
 import { MessageError } from "../core/errors.js";
 import type { Tick } from "../core/tick.js";
 import { decodeStream, encodeValue } from "../wire/codec.js";
@@ -103,8 +102,26 @@ export function parseStateFile(bytes: Uint8Array, name = "state file"): { record
   return { records: out, truncated: false };
 }
 
-export function readStateFile(file: string): { records: StateFileRecord[]; truncated: boolean } {
-  return parseStateFile(readFileSync(file), file);
+/**
+ * Where state files live. The node is runtime-neutral (it also runs in browsers and workers);
+ * Node and Deno pass fsStorage (state-file-fs.ts), others may keep files anywhere.
+ */
+export interface StateStorage {
+  exists(file: string): boolean;
+  read(file: string): Uint8Array;
+  /** A new file that replaces `file` once `commit()` is called (so a crash keeps the old one). */
+  create(file: string): RecordSink;
+}
+
+/** Appends encoded records; `commit()` makes a freshly created file take the name. */
+export interface RecordSink {
+  write(bytes: Uint8Array): void;
+  commit(): void;
+  close(): void;
+}
+
+export function readStateFile(storage: StateStorage, file: string): { records: StateFileRecord[]; truncated: boolean } {
+  return parseStateFile(storage.read(file), file);
 }
 
 /** What a snapshot holds: the ledger's state record and every entry. */
@@ -114,23 +131,21 @@ export interface Snapshot {
 }
 
 /**
- * Writes a snapshot, then appends records as they happen. The snapshot goes to FILE.tmp and is
- * renamed over FILE, so a crash while writing it leaves the old file intact.
+ * Writes a snapshot, then appends records as they happen. The snapshot is committed (takes
+ * the file's name) only once it is complete, so a crash while writing it leaves the old file.
  */
 export class StateFileWriter {
   readonly file: string;
-  #fd: number;
+  #sink: RecordSink | undefined;
   readonly #paths = new PathShortener();
 
-  private constructor(file: string, fd: number) {
+  private constructor(file: string, sink: RecordSink) {
     this.file = file;
-    this.#fd = fd;
+    this.#sink = sink;
   }
 
-  static open(file: string, snapshot: Snapshot): StateFileWriter {
-    const tmp = `${file}.tmp`;
-    const fd = openSync(tmp, "w");
-    const w = new StateFileWriter(file, fd);
+  static open(storage: StateStorage, file: string, snapshot: Snapshot): StateFileWriter {
+    const w = new StateFileWriter(file, storage.create(file));
     const s = snapshot.state;
     w.#write({ nodes: s.nodes, known: s.known, deleted: s.deleted, node: s.node, tock: s.tock });
     for (const e of snapshot.entries) {
@@ -140,7 +155,7 @@ export class StateFileWriter {
       rec.tock = e.tock;
       w.#write(w.#withPath(rec, e.path));
     }
-    renameSync(tmp, file);
+    w.#sink!.commit();
     return w;
   }
 
@@ -152,12 +167,11 @@ export class StateFileWriter {
   }
 
   #write(rec: unknown): void {
-    if (this.#fd < 0) return;
-    writeSync(this.#fd, encodeValue(rec));
+    this.#sink?.write(encodeValue(rec));
   }
 
   /** Append an update record (a change applied here, local or remote). */
-  appendUpdate(u: { node: string; tick: Tick; prev: ChainLink | null | undefined; path: Path; value?: unknown; deleted: boolean; tock: Tick }): void {
+  appendUpdate(u: { node: string; tick: Tick; prev?: ChainLink | null; path: Path; value?: unknown; deleted: boolean; tock: Tick }): void {
     const rec: Record<string, unknown> = { node: u.node, tick: u.tick };
     if (u.prev !== undefined) rec.prev = u.prev;
     rec.path = null; // placeholder to keep upstream's key order: path before value and tock
@@ -178,11 +192,7 @@ export class StateFileWriter {
   }
 
   close(): void {
-    if (this.#fd >= 0) closeSync(this.#fd);
-    this.#fd = -1;
+    this.#sink?.close();
+    this.#sink = undefined;
   }
-}
-
-export function stateFileExists(file: string): boolean {
-  return existsSync(file);
 }

@@ -8,6 +8,7 @@ import { startMosquitto, type Broker } from "../support/mosquitto.js";
 import { startNode, stopAll, waitFor, type TestNode } from "../support/cluster.js";
 import { StateFileWriter } from "../../src/node/state-file.js";
 import { Path } from "../../src/wire/path.js";
+import { fsStorage } from "../../src/node/state-file-fs.js";
 import { NotServingError } from "../../src/core/errors.js";
 
 let broker: Broker;
@@ -26,7 +27,7 @@ afterEach(async () => {
 /** A state file in which ghost's tick 2 is lost: ticks 1 and 3 are there, the tick is 3. */
 function fileWithGap(): string {
   const file = join(mkdtempSync(join(tmpdir(), "ticktock-gap-")), "gap.dkv");
-  StateFileWriter.open(file, {
+  StateFileWriter.open(fsStorage, file, {
     state: { nodes: { ghost: 3 }, known: {}, deleted: {}, node: "old", tock: 5 },
     entries: [
       { path: Path.of("g", "1"), value: "g1", deleted: false, chain: { node: "ghost", tick: 1, prev: null }, tock: 1 },

@@ -8,6 +8,7 @@ import { fileURLToPath } from "node:url";
 import { CAPTURES } from "../support/captures.js";
 import { StateFileWriter, parseStateFile, readStateFile, type EntryRecord, type StateRecord, type UpdateRecord } from "../../src/node/state-file.js";
 import { Path } from "../../src/wire/path.js";
+import { fsStorage } from "../../src/node/state-file-fs.js";
 import { decodeStream, encodeValue } from "../../src/wire/codec.js";
 
 const fixture = (name: string) => fileURLToPath(new URL(name, CAPTURES));
@@ -15,7 +16,7 @@ const tmp = () => join(mkdtempSync(join(tmpdir(), "ticktock-state-")), "state.dk
 
 describe("reading upstream's state files", () => {
   it("reads `log save` output: one state record, entries with relative paths resolved", () => {
-    const { records, truncated } = readStateFile(fixture("state_test1.dkv"));
+    const { records, truncated } = readStateFile(fsStorage, fixture("state_test1.dkv"));
     expect(truncated).toBe(false);
     expect(records.map((r) => r.kind)).toEqual(["state", "entry", "entry", "entry", "entry"]);
     const state = records[0] as StateRecord;
@@ -27,7 +28,7 @@ describe("reading upstream's state files", () => {
   });
 
   it("reads `log dest` output: state records, entries, then updates ending with a deletion", () => {
-    const { records } = readStateFile(fixture("log_test1_incremental.dkv"));
+    const { records } = readStateFile(fsStorage, fixture("log_test1_incremental.dkv"));
     expect(records.map((r) => r.kind)).toEqual(["state", "state", "entry", "entry", "entry", "entry", "update", "update"]);
     const [u1, u2] = records.slice(6) as UpdateRecord[];
     expect(u1).toMatchObject({ node: "test2", tick: 2, prev: null, value: 5, deleted: false, tock: 56 });
@@ -49,10 +50,10 @@ describe("reading upstream's state files", () => {
 
 describe("writing state files", () => {
   it("writes the same bytes as upstream's `log save` for the same records", () => {
-    const { records } = readStateFile(fixture("state_test1.dkv"));
+    const { records } = readStateFile(fsStorage, fixture("state_test1.dkv"));
     const s = records[0] as StateRecord;
     const file = tmp();
-    StateFileWriter.open(file, {
+    StateFileWriter.open(fsStorage, file, {
       state: { nodes: s.nodes!, known: s.known!, deleted: s.deleted!, node: s.node!, tock: s.tock! },
       entries: (records.slice(1) as EntryRecord[]).map((e) => ({ path: e.path, value: e.value, deleted: e.deleted, chain: e.chain, tock: e.tock })),
     }).close();
@@ -64,7 +65,7 @@ describe("writing state files", () => {
     const { records } = parseStateFile(upstream);
     const s = records[1] as StateRecord;
     const file = tmp();
-    const w = StateFileWriter.open(file, {
+    const w = StateFileWriter.open(fsStorage, file, {
       state: { nodes: s.nodes!, known: s.known!, deleted: s.deleted!, node: s.node!, tock: s.tock! },
       entries: (records.slice(2, 6) as EntryRecord[]).map((e) => ({ path: e.path, value: e.value, deleted: e.deleted, chain: e.chain, tock: e.tock })),
     });
@@ -78,10 +79,10 @@ describe("writing state files", () => {
   it("replaces an old file with the snapshot and appends state records after it", () => {
     const file = tmp();
     writeFileSync(file, "old");
-    const w = StateFileWriter.open(file, { state: { nodes: {}, known: {}, deleted: {}, node: "n", tock: 1 }, entries: [{ path: Path.of("a"), value: 1, deleted: false, chain: { node: "n", tick: 1, prev: null }, tock: 1 }] });
+    const w = StateFileWriter.open(fsStorage, file, { state: { nodes: {}, known: {}, deleted: {}, node: "n", tock: 1 }, entries: [{ path: Path.of("a"), value: 1, deleted: false, chain: { node: "n", tick: 1, prev: null }, tock: 1 }] });
     w.appendState({ known: { n: [2] }, node: "n", tock: 3 });
     w.close();
-    const { records } = readStateFile(file);
+    const { records } = readStateFile(fsStorage, file);
     expect(records.map((r) => r.kind)).toEqual(["state", "entry", "state"]);
     expect(records[2]).toMatchObject({ known: { n: [2] }, node: "n", tock: 3 });
   });

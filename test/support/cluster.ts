@@ -3,6 +3,7 @@ import { init } from "../../src/core/range-set.js";
 import { TicktockNode, type NodeOptions } from "../../src/node/node.js";
 import { MqttTransport } from "../../src/transport/mqtt-transport.js";
 import { LossyTransport } from "../../src/transport/lossy-transport.js";
+import { fsStorage } from "../../src/node/state-file-fs.js";
 
 /** Timings that make recovery quick enough for tests (defaults are for real clusters). */
 export const FAST = { startupWait: 300, missingDelay: 60, maxMissingDelay: 800, resendDelay: 40, announceInterval: 400 } as const;
@@ -17,7 +18,7 @@ export async function startNode(url: string, name: string, opts: Partial<NodeOpt
   await init();
   const transport = new LossyTransport(new MqttTransport({ url, backoff: { initial: 100, max: 1000 } }), { dropIn: opts.dropIn ?? 0 });
   const logs: string[] = [];
-  const node = new TicktockNode({ ...FAST, ...opts, name, transport, log: (_level, line) => logs.push(line) });
+  const node = new TicktockNode({ ...FAST, storage: fsStorage, ...opts, name, transport, log: (_level, line) => logs.push(line) });
   await node.start();
   return { node, transport, logs };
 }

@@ -7,6 +7,7 @@ import { startEmbeddedBroker, type EmbeddedBroker } from "../../transport/embedd
 import { serveTcp, type ClientServer } from "../../server/tcp-server.js";
 import { serveWebSocket } from "../../server/ws-server.js";
 import { joinFrom } from "../../client/join.js";
+import { fsStorage } from "../../node/state-file-fs.js";
 import { UsageError, intOption, onShutdown } from "../process.js";
 
 export interface NodeCommandOptions {
@@ -90,7 +91,7 @@ or marked. --force serves anyway; --authoritative marks every gap superseded at 
         say(`no --mqtt given: started an embedded MQTT broker at ${url}`);
       }
       const node = new TicktockNode({
-        name, transport: new MqttTransport({ url, root: o.root }), load: o.load, save: o.save, force: o.force, authoritative: o.authoritative,
+        name, transport: new MqttTransport({ url, root: o.root }), load: o.load, save: o.save, storage: fsStorage, force: o.force, authoritative: o.authoritative,
         startupWait: o.startupWait,
         join: o.join ? async (n) => {
           const r = await joinFrom(n, o.join!);

@@ -6,6 +6,7 @@ import { init } from "../../core/range-set.js";
 import { TicktockNode } from "../../node/node.js";
 import type { GossipTransport } from "../../transport/transport.js";
 import { readStateFile, type StateRecord } from "../../node/state-file.js";
+import { fsStorage } from "../../node/state-file-fs.js";
 import type { UpdateMessage } from "../../wire/messages.js";
 import { addStateFlags, formatState, stateRequest, type StateOptions } from "./internal.js";
 
@@ -21,7 +22,7 @@ const offline: GossipTransport = {
 
 /** Load state files into an offline node; returns it and what was read. */
 export function loadStateFiles(files: string[], name?: string): { node: TicktockNode; notes: string[] } {
-  const records = files.map((f) => ({ f, ...readStateFile(f) }));
+  const records = files.map((f) => ({ f, ...readStateFile(fsStorage, f) }));
   const firstState = records.flatMap((r) => r.records).find((r): r is StateRecord => r.kind === "state" && !!r.node);
   const owner = name ?? firstState?.node ?? "offline";
   const node = new TicktockNode({ name: owner, transport: offline, log: () => {} });
