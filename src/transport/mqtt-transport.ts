@@ -97,7 +97,9 @@ export class MqttTransport implements GossipTransport {
 
   publish(action: Action, payload: Uint8Array): void {
     const topic = topicFor(this.#opts.root ?? "moat.kv", action);
-    this.#client?.publish(topic, Buffer.from(payload.buffer, payload.byteOffset, payload.byteLength), { qos: 0 });
+    // mqtt.js wants a Buffer in Node; in browsers (no global Buffer) it takes the bytes as they are
+    const body = typeof Buffer === "function" ? Buffer.from(payload.buffer, payload.byteOffset, payload.byteLength) : payload;
+    this.#client?.publish(topic, body as Buffer, { qos: 0 });
   }
 
   onMessage(handler: (action: Action, payload: Uint8Array) => void): void {

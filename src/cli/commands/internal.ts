@@ -2,10 +2,9 @@
 // ticktock nodes and upstream MoaT-KV servers alike (same requests as upstream's CLI).
 import type { Command } from "commander";
 import { RangeSet } from "../../core/range-set.js";
-import type { KvClient, Msg } from "../../client/client.js";
+import type { Msg } from "../../client/client.js";
+import { applyMark, markTarget, planMark } from "../../console/repair.js";
 import type { RangeMap } from "../../wire/messages.js";
-import { formatPath } from "../../wire/path-text.js";
-import { Path } from "../../wire/path.js";
 import { SERVER_HELP, withClient } from "../connect.js";
 import { toJson, toYaml } from "../output.js";
 import { UsageError } from "../process.js";
@@ -73,52 +72,6 @@ interface MarkOptions {
   json?: boolean;
 }
 
-/** What a mark would change on this server: ticks not yet present, superseded or deleted. */
-function preview(target: RangeMap, state: Msg, key: "superseded" | "deleted"): { changes: RangeMap; unchanged: RangeMap } {
-  const changes: RangeMap = {}, unchanged: RangeMap = {};
-  const sets = (k: string) => ((state[k] ?? {}) as RangeMap);
-  for (const [node, ticks] of Object.entries(target)) {
-    using want = RangeSet.fromState(ticks);
-    using present = RangeSet.fromState(sets("present")[node] ?? []);
-    using done = RangeSet.fromState((key === "deleted" ? sets("deleted") : sets("known"))[node] ?? []);
-    using fresh = want.subtract(present).subtractInPlace(done);
-    using same = want.subtract(fresh);
-    if (!fresh.isEmpty) changes[node] = fresh.toState();
-    if (!same.isEmpty) unchanged[node] = same.toState();
-  }
-  return { changes, unchanged };
-}
-
-/**
- * Entries that could resurface: those whose newest change is by the node and older than the
- * ticks being marked. A lost change of that node may have replaced or deleted one of them;
- * once its tick is marked, the older value stays current everywhere.
- */
-async function resurfacing(c: KvClient, changes: RangeMap, limit = 20): Promise<string[]> {
-  const out: string[] = [];
-  for (const [node, ticks] of Object.entries(changes)) {
-    using r = RangeSet.fromState(ticks);
-    const last = r.last()!;
-    let mine: unknown[];
-    try {
-      mine = (await c.request("enum_node", { node, current: true })).result as unknown[];
-    } catch {
-      continue; // the server has no entries of that node
-    }
-    for (const t of mine) {
-      if (!(typeof t === "number" || typeof t === "bigint") || !(t < last)) continue;
-      if (out.length >= limit) return [...out, `... and more (showing ${limit})`];
-      try {
-        const e = await c.request("get_value", { node, tick: t, nchain: 0 });
-        out.push(`${e.path instanceof Path ? formatPath(e.path) : String(e.path)} (${node} tick ${t})`);
-      } catch {
-        /* gone meanwhile */
-      }
-    }
-  }
-  return out;
-}
-
 export function register(program: Command): void {
   const internal = program.command("internal").description("look at and repair a server's tick accounting");
 
@@ -152,35 +105,29 @@ Examples (the seed's repair):
   ticktock internal mark "" --dry-run        preview marking every node's missing ticks`)
     .action(async (node: string, tickArgs: string[], o: MarkOptions) => {
       await init();
-      const key = o.deleted ? "deleted" : "superseded";
+      const kind = o.deleted ? "deleted" : "superseded";
+      if (tickArgs.length > 0 && node === "") throw new UsageError('ticks need a node name; the empty name "" marks every node\'s missing ticks, without ticks');
       await withClient(o.server, async (c) => {
-        let target: RangeMap;
+        let ticks: RangeMap[string] | "missing" = "missing";
         if (tickArgs.length > 0) {
-          if (node === "") throw new UsageError('ticks need a node name; the empty name "" marks every node\'s missing ticks, without ticks');
           using r = RangeSet.fromState(tickArgs.map(tickArg));
-          target = { [node]: r.toState() };
-        } else {
-          const missing = ((await c.request("get_state", { missing: true })).missing ?? {}) as RangeMap;
-          target = node === "" ? missing : missing[node] ? { [node]: missing[node]! } : {};
-          if (Object.keys(target).length === 0) {
-            process.stdout.write(`nothing to mark: ${node === "" ? "no node has" : `node ${node} has no`} missing ticks on ${c.server}\n`);
-            return;
-          }
+          ticks = r.toState();
+        }
+        const target = await markTarget(c, node, ticks);
+        if (Object.keys(target).length === 0) {
+          process.stdout.write(`nothing to mark: ${node === "" ? "no node has" : `node ${node} has no`} missing ticks on ${c.server}\n`);
+          return;
         }
         if (o.dryRun) {
-          const state = await c.request("get_state", { present: true, known: true, deleted: true });
-          const { changes, unchanged } = preview(target, state, key);
+          const plan = await planMark(c, target, kind);
           const report: Msg = { dry_run: `nothing was changed on ${c.server}${o.broadcast ? " or any other server" : ""}` };
-          report[`would_mark_${key}`] = changes;
-          if (Object.keys(unchanged).length) report.unchanged = unchanged;
-          report.could_resurface = await resurfacing(c, changes);
+          report[`would_mark_${kind}`] = plan.changes;
+          if (Object.keys(plan.unchanged).length) report.unchanged = plan.unchanged;
+          report.could_resurface = plan.couldResurface;
           process.stdout.write(o.json ? `${toJson(report)}\n` : toYaml(report));
           return;
         }
-        const msg = { [key]: target, node: o.node ?? "?" };
-        await c.request("fake_info", msg);
-        if (o.broadcast) await c.request("fake_info_send", msg);
-        const reply = await c.request("get_state", { [key]: true });
+        const reply = await applyMark(c, target, kind, { broadcast: o.broadcast, source: o.node });
         process.stdout.write(formatState(reply, o.json));
       });
     });
