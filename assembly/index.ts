@@ -14,7 +14,7 @@
 import {
   setNew, setFree, setClear, setTake, has, addRange, discardRange, intervalCount, check,
 } from "./intervals";
-import { sweep, union, equals, count, countCarry, MODE_BUILD, MODE_ANY, OP_NEITHER } from "./merge";
+import { sweep, union, equals, count, countCarry, raster, MODE_BUILD, MODE_ANY, OP_NEITHER } from "./merge";
 import { importPairs, exportPairs, copyInto, bounds, boundFirst, boundLast, badPair } from "./transfer";
 
 /** Four u64 argument / result slots. */
@@ -83,6 +83,9 @@ export function rsMissing(present: usize, superseded: usize, out: usize): void {
   if (tick == 0) return;
   sweep(present, superseded, OP_NEITHER, 1, tick, MODE_BUILD, out);
 }
+
+/** Coverage of [ARGS[0], ARGS[1]] in `width` pixels, as f32 shares 0..1 at `out` (for drawing). */
+export function rsRaster(s: usize, width: i32, out: usize): void { raster(s, arg(0), arg(1), width, out); }
 
 // ---- bulk transfer ----
 /** Replace s with n pairs at ptr (encoding 0 = u64, 1 = f64). 0 or an error code (index: rsBadPair). */

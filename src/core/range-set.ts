@@ -254,6 +254,29 @@ export class RangeSet implements Iterable<[Tick, Tick]> {
     return out;
   }
 
+  /**
+   * Draw the set: the share (0..1) of each of `width` equal slices of [lo, hi) that the set
+   * covers. One pass in the core however many intervals there are; for timelines on a canvas.
+   */
+  raster(lo: Tick, hi: Tick, width: number): Float32Array {
+    const h = this.#handle("RangeSet.raster");
+    if (!Number.isInteger(width) || width < 0 || width > 1 << 20) throw new TickError(`RangeSet.raster: width ${show(width)} is not a pixel count up to 2^20`);
+    const r = closed("RangeSet.raster", lo, hi);
+    const out = new Float32Array(width);
+    if (r === null || width === 0) return out;
+    const c = wasm();
+    const ptr = c.memAlloc(width * 4);
+    try {
+      setArg(0, r[0]);
+      setArg(1, r[1]);
+      c.rsRaster(h, width, ptr);
+      out.set(new Float32Array(mem().buffer, ptr, width));
+    } finally {
+      c.memFree(ptr);
+    }
+    return out;
+  }
+
   equals(other: RangeSet): boolean {
     return wasm().rsEquals(this.#handle("RangeSet.equals"), other.#handle("RangeSet.equals")) !== 0;
   }

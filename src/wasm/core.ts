@@ -34,6 +34,7 @@ export interface CoreExports {
   rsUnion(a: number, b: number, out: number): void;
   rsEquals(a: number, b: number): number;
   rsMissing(present: number, superseded: number, out: number): void;
+  rsRaster(s: number, width: number, out: number): void;
   rsImport(s: number, ptr: number, n: number, encoding: number): number;
   rsBadPair(): number;
   rsExport(s: number, ptr: number): number;

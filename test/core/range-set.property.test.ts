@@ -157,6 +157,25 @@ for (const { name, base } of UNIVERSES) {
       );
     });
 
+    it("raster: each pixel's share matches the model's count of ticks in its slice", () => {
+      fc.assert(
+        fc.property(R.setArb, fc.integer({ min: 1, max: 40 }), (ops, width) => {
+          const A = R.apply(ops);
+          const px = A.set.raster(R.t(0), tickOut(base + BigInt(SPAN)), width);
+          const per = SPAN / width; // ticks per pixel
+          for (let p = 0; p < width; p++) {
+            let covered = 0; // model: ticks of the set inside [p * per, (p + 1) * per), partial ticks pro rata
+            for (let x = 0; x < SPAN; x++) {
+              if (!A.model.has(base + BigInt(x))) continue;
+              covered += Math.max(0, Math.min(x + 1, (p + 1) * per) - Math.max(x, p * per));
+            }
+            expect(px[p]! * per).toBeCloseTo(covered, 3);
+          }
+        }),
+        { numRuns: 150 },
+      );
+    });
+
     it("span, first, last and iteration", () => {
       fc.assert(
         fc.property(R.setArb, (ops) => {

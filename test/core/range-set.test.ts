@@ -156,3 +156,23 @@ describe("memory", () => {
     expect(a.clear().isEmpty).toBe(true);
   });
 });
+
+describe("raster", () => {
+  it("gives each pixel the share of its ticks in the set", () => {
+    const s = RangeSet.fromState([[0, 5], [10, 12], 19]);
+    // 20 ticks in 4 pixels of 5 ticks: 5/5, 0/5, 2/5, 1/5
+    expect([...s.raster(0, 20, 4)]).toEqual([1, 0, 0.4000000059604645, 0.20000000298023224]);
+    // more pixels than ticks: each tick covers two pixels fully
+    expect([...s.raster(18, 20, 4)]).toEqual([0, 0, 1, 1]);
+    expect([...new RangeSet().raster(0, 10, 3)]).toEqual([0, 0, 0]);
+  });
+
+  it("draws a million intervals into a thousand pixels, with no pixel over full", () => {
+    const s = new RangeSet();
+    for (let i = 0; i < 1_000_000; i++) s.add(i * 2);
+    const px = s.raster(0, 2_000_000, 1000);
+    expect(px.length).toBe(1000);
+    for (const v of px) expect(v).toBeCloseTo(0.5, 5);
+    s.dispose();
+  });
+});
