@@ -8,6 +8,7 @@ import { register as registerNode } from "./commands/node.js";
 import { register as registerInternal } from "./commands/internal.js";
 import { register as registerData, reorderDataArgs } from "./commands/data.js";
 import { register as registerStateFile } from "./commands/state-file.js";
+import { register as registerWatch } from "./commands/watch.js";
 import { UsageError } from "./process.js";
 
 export const VERSION = "0.1.0";
@@ -22,6 +23,7 @@ export function buildProgram(): Command {
   registerInternal(program);
   registerData(program);
   registerStateFile(program);
+  registerWatch(program);
   registerDemo(program);
   return program;
 }

@@ -149,6 +149,7 @@ export class TickLedger {
    *   known / superseded minus present ticks, into superseded; out of remote_missing
    *   deleted            into deleted and superseded; out of present and remote_missing
    *   remote_missing     into remote_missing
+   *   present            into present, minus superseded (get_state snapshots only)
    *   node_drop          forget those nodes
    *
    * A message from this server itself (node == own name) is ignored, as upstream does.
@@ -177,6 +178,7 @@ export class TickLedger {
       const supersededField = parseRanges(msg.superseded, "superseded");
       const deleted = parseRanges(msg.deleted, "deleted");
       const remoteMissing = parseRanges(msg.remote_missing, "remote_missing");
+      const present = parseRanges(msg.present, "present");
       const drop = msg.node_drop === undefined ? undefined : fieldNames(api, msg.node_drop, "node_drop");
 
       if (tock !== undefined) this.seeTock(tock);
@@ -211,6 +213,13 @@ export class TickLedger {
       }
       if (remoteMissing) {
         for (const [name, r] of remoteMissing) this.ensure(name).remoteMissing.unionInPlace(r);
+      }
+      if (present) {
+        // only in snapshots (a get_state reply seeding an observer): held somewhere, not missing
+        for (const [name, r] of present) {
+          const n = this.ensure(name);
+          n.present.unionInPlace(r.subtractInPlace(n.superseded));
+        }
       }
       if (drop) for (const name of drop) this.dropNode(name);
       return { ignored: false, requested };

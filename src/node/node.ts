@@ -28,7 +28,7 @@ import { formatMissing } from "./errors.js";
 import { Log, type LogSink } from "./log.js";
 import { StateFileWriter, readStateFile, type Snapshot, type StateStorage } from "./state-file.js";
 
-export type NodeMode = "starting" | "maintainer" | "serving" | "stopped";
+export type NodeMode = "starting" | "maintainer" | "serving" | "observing" | "stopped";
 
 export interface NodeOptions {
   /** This server's node name. */
@@ -63,6 +63,11 @@ export interface NodeOptions {
   log?: LogSink;
   /** Random source in [0, 1). */
   random?: () => number;
+  /**
+   * Listen only: apply what the cluster says but never send anything (no announcements,
+   * requests or re-sends) and serve no data changes. For observers and inspectors.
+   */
+  passive?: boolean;
 }
 
 /** What set/delete did. */
@@ -121,12 +126,16 @@ export class TicktockNode {
   /** Ticks of other nodes that somebody asked for already (a second request is a retry). */
   readonly #askedBefore = new Map<string, RangeSet>();
   #lastMissing = "";
-  readonly #listeners = { mode: new Set<(m: NodeMode) => void>(), entry: new Set<(e: Entry) => void>() };
+  readonly #listeners = {
+    mode: new Set<(m: NodeMode) => void>(),
+    entry: new Set<(e: Entry) => void>(),
+    gossip: new Set<(action: Action, msg: Record<string, unknown>) => void>(),
+  };
 
   constructor(options: NodeOptions) {
     this.name = options.name;
     this.#o = {
-      chainLength: 5, force: false, authoritative: false, startupWait: 1500, missingDelay: 300, maxMissingDelay: 10_000,
+      chainLength: 5, force: false, authoritative: false, passive: false, startupWait: 1500, missingDelay: 300, maxMissingDelay: 10_000,
       resendDelay: 200, announceInterval: 5000, random: Math.random, ...options,
     };
     this.#missingGap = this.#o.missingDelay;
@@ -146,7 +155,9 @@ export class TicktockNode {
 
   on(event: "mode", fn: (m: NodeMode) => void): () => void;
   on(event: "entry", fn: (e: Entry) => void): () => void;
-  on(event: "mode" | "entry", fn: (x: never) => void): () => void {
+  /** Every well-formed message heard, after it was applied. */
+  on(event: "gossip", fn: (action: Action, msg: Record<string, unknown>) => void): () => void;
+  on(event: "mode" | "entry" | "gossip", fn: (...x: never[]) => void): () => void {
     const set = this.#listeners[event] as Set<typeof fn>;
     set.add(fn);
     return () => set.delete(fn);
@@ -167,6 +178,10 @@ export class TicktockNode {
     this.#transport.onState((s, detail) => this.#onTransport(s, detail));
     await this.#transport.start();
     if (this.#mode === "stopped") return;
+    if (this.#o.passive) {
+      this.#setMode("observing", "listening to the cluster; sending nothing");
+      return;
+    }
     this.#log.info(`connected; ${this.store.size} entries, tick ${this.ledger.get(this.name)?.tick ?? 0}`);
     if (this.#o.join) {
       try {
@@ -231,6 +246,7 @@ export class TicktockNode {
   // ---- sending ----
 
   #publish(action: Action, msg: Record<string, unknown>): void {
+    if (this.#o.passive) return;
     this.#transport.publish(action, encodeValue(msg));
   }
 
@@ -277,6 +293,7 @@ export class TicktockNode {
       this.#drop(action, msg.node, (e as Error).message.replace(/^[A-Za-z.]+: (?=\S+ )/, ""));
       return;
     }
+    for (const fn of this.#listeners.gossip) fn(action, msg);
     this.#scheduleCheck();
   }
 
@@ -388,6 +405,7 @@ export class TicktockNode {
 
   /** Look at what is missing: log gaps and recoveries, change mode, start asking. */
   #check(): void {
+    if (this.#o.passive) return;
     if (this.#mode === "stopped" || this.#mode === "starting") {
       if (this.#mode === "starting") this.#kickMissing();
       return;
@@ -395,8 +413,11 @@ export class TicktockNode {
     const missing = this.ledger.missing();
     const text = formatMissing(missing);
     if (text !== this.#lastMissing) {
-      if (text === "") this.#log.info("recovered: nothing missing");
-      else this.#log.info(`gap: missing ticks ${text}`);
+      if (text === "") {
+        this.#log.info("recovered: nothing missing");
+        // as upstream does after a recovery round: tells observers this server lacks nothing now
+        this.#sendInfo({ missing: {} });
+      } else this.#log.info(`gap: missing ticks ${text}`);
       this.#lastMissing = text;
     }
     if (text === "") {
@@ -520,6 +541,7 @@ export class TicktockNode {
    * ".", such as upstream's .moat.kv.config) are maintenance and always allowed.
    */
   #requireServing(action: string, path?: Path): void {
+    if (this.#mode === "observing" && !/^(set|delete)_value$/.test(action)) return; // an observer reads what it heard
     if (this.#mode === "serving" || (this.#o.force && this.#mode !== "stopped")) return;
     const first = path?.elements[0];
     if (typeof first === "string" && first.startsWith(".") && this.#mode === "maintainer") return;
@@ -661,8 +683,10 @@ export class TicktockNode {
   // ---- state files and joining ----
 
   /** Apply a snapshot (from a state file or a running server): ledger state, then entries. */
-  importState(state: Pick<InfoMessage, "nodes" | "known" | "superseded" | "deleted" | "remote_missing"> & { tock?: Tick }): void {
-    this.ledger.applyInfo({ nodes: state.nodes, known: state.known ?? state.superseded, deleted: state.deleted, remote_missing: state.remote_missing, tock: state.tock, node: "" });
+  importState(state: Pick<InfoMessage, "nodes" | "known" | "superseded" | "deleted" | "remote_missing" | "present"> & { tock?: Tick }): void {
+    this.ledger.applyInfo({
+      nodes: state.nodes, known: state.known ?? state.superseded, deleted: state.deleted, remote_missing: state.remote_missing, present: state.present, tock: state.tock, node: "",
+    });
   }
 
   /** Apply one entry or update record as an update (chain comparison decides). */

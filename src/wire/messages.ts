@@ -48,6 +48,8 @@ export interface InfoMessage {
   superseded?: RangeMap;
   deleted?: RangeMap;
   remote_missing?: RangeMap;
+  /** Only in get_state snapshots: ticks held. */
+  present?: RangeMap;
   node_drop?: string[];
 }
 
