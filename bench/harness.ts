@@ -2,9 +2,11 @@
 //
 // A case is a function timed with performance.now(). Each call may perform many operations
 // (`ops`); every figure is reported per operation, in nanoseconds. Short calls are timed in
-// batches (a sample is the mean of `batch` consecutive calls lasting >= ~1 ms), so timer
-// granularity does not matter. Calls that produce something to free (a RangeSet, a bitmap)
-// hand it to `cleanup`, which runs after the sample, outside the timed region.
+// batches (a sample is the mean of `batch` consecutive calls lasting >= ~10 ms), so timer
+// granularity does not matter and cases of different speeds are sampled at a similar pace.
+// Whatever a call builds must be dropped or freed inside the call (a wasm RangeSet disposed,
+// a JS result left to the collector): freeing is part of the cost, as garbage collection is
+// for a JS result, and nothing piles up over a batch.
 //
 // The implementations compared on one workload are measured together, taking samples in turn
 // (round robin): on a shared virtual machine the speed of the CPU drifts and jumps over seconds,
@@ -28,11 +30,9 @@ export interface Stats {
   ops: number;
 }
 
-export interface CaseOptions<T> {
+export interface CaseOptions {
   /** Operations per call; the figures are divided by it. Default 1. */
   ops?: number;
-  /** Runs for every call's result (warm-up included), untimed: dispose what the call built. */
-  cleanup?: (result: T) => void;
 }
 
 /** A case ready to be measured; build it with timed(). */
@@ -46,7 +46,7 @@ export interface Case {
 }
 
 export interface RunOptions {
-  /** Sample each case until this much time has been spent timing it... Default 200 ms. */
+  /** Sample each case until this much time has been spent timing it... Default 300 ms. */
   minTimeMs?: number;
   /** ...and at least this many samples have been taken. Default 10. */
   minSamples?: number;
@@ -58,7 +58,7 @@ export interface RunOptions {
    * takes milliseconds of wall time however fast the calls are.
    */
   warmupMs?: number;
-  /** Batch calls so that a sample lasts at least this long. Default 1 ms. */
+  /** Batch calls so that a sample lasts at least this long. Default 10 ms. */
   minSampleMs?: number;
 }
 
@@ -72,14 +72,12 @@ export function collect(): void {
   gc?.();
 }
 
-/** Largest batch: bounds how many results (and their wasm memory) a sample holds at once. */
-const MAX_BATCH = 1000;
+/** Where call results go, so that no call can be optimised away as unused. */
+export let sink: unknown;
 
-/** Wrap a function (and what to do with its results) as a case. */
-export function timed<T>(fn: () => T, options: CaseOptions<T> = {}): Case {
-  const cleanup = options.cleanup;
+/** Wrap a function as a case. */
+export function timed(fn: () => unknown, options: CaseOptions = {}): Case {
   let batch = 1;
-  let results: T[] = [];
   return {
     ops: options.ops ?? 1,
     get batch() {
@@ -89,19 +87,15 @@ export function timed<T>(fn: () => T, options: CaseOptions<T> = {}): Case {
       let fastest = Infinity;
       for (let calls = 0, start = performance.now(); calls < 3 || performance.now() - start < ms; calls++) {
         const t0 = performance.now();
-        const r = fn();
+        sink = fn();
         fastest = Math.min(fastest, performance.now() - t0);
-        cleanup?.(r);
       }
-      batch = Math.max(1, Math.min(MAX_BATCH, Math.ceil(minSampleMs / Math.max(fastest, 1e-6))));
-      results = new Array<T>(batch);
+      batch = Math.max(1, Math.ceil(minSampleMs / Math.max(fastest, 1e-6)));
     },
     sample() {
       const t0 = performance.now();
-      for (let i = 0; i < batch; i++) results[i] = fn();
-      const dt = performance.now() - t0;
-      if (cleanup) for (const r of results) cleanup(r);
-      return dt / batch;
+      for (let i = 0; i < batch; i++) sink = fn();
+      return (performance.now() - t0) / batch;
     },
   };
 }
@@ -111,12 +105,12 @@ export function timed<T>(fn: () => T, options: CaseOptions<T> = {}): Case {
  * until every case has had its time and sample count. Returns one Stats per case, in order.
  */
 export function measure(cases: readonly Case[], options: RunOptions = {}): Stats[] {
-  const minTime = options.minTimeMs ?? 200;
+  const minTime = options.minTimeMs ?? 300;
   const minSamples = options.minSamples ?? 10;
   const maxTime = options.maxTimeMs ?? 2000;
 
   collect();
-  for (const c of cases) c.warmUp(options.warmupMs ?? 100, options.minSampleMs ?? 1);
+  for (const c of cases) c.warmUp(options.warmupMs ?? 100, options.minSampleMs ?? 10);
 
   const times = cases.map((): number[] => []);
   const spent = cases.map(() => 0);

@@ -12,14 +12,15 @@
 //   5  toState / fromState of a 100,000-interval set
 //   peers  roaring-wasm on workload 2, a 10k-with-13k-interval union, roaring point operations
 //
-// Every RangeSet and bitmap a timed call creates is disposed outside the timed region.
+// Every RangeSet and bitmap a timed call creates is disposed within the call, so freeing wasm
+// memory is timed, as garbage collection is for the baseline's results.
 
 import { availableParallelism, cpus } from "node:os";
 import { writeFileSync } from "node:fs";
 import { RoaringBitmap32, roaringLibraryInitialize } from "roaring-wasm";
 import { RangeSet, init } from "../src/core/range-set.js";
 import { SortedArraySet, type BaselineItem } from "./baseline/sorted-array-set.js";
-import { type Case, type Noise, type Stats, collect, formatNs, formatStats, gcAvailable, measure, measureNoise, table, timed } from "./harness.js";
+import { type Case, type Noise, type Stats, formatNs, formatStats, gcAvailable, measure, measureNoise, table, timed } from "./harness.js";
 
 // ---- command line ----
 
@@ -64,9 +65,9 @@ function record(row: Row): Row {
   return row;
 }
 
-const disposeSet = (s: RangeSet): void => s.dispose();
-const disposeBitmap = (b: RoaringBitmap32): void => {
-  b.dispose();
+/** A wasm or roaring case: build, then free what was built (both timed). */
+const thenDispose = (fn: () => { dispose(): unknown }) => (): void => {
+  fn().dispose();
 };
 
 // ---- data ----
@@ -149,17 +150,11 @@ function sameCount(label: string, w: RangeSet, r: RoaringBitmap32): void {
   if (w.count() !== r.size) throw new Error(`self-check ${label}: RangeSet has ${w.count()} ticks, roaring ${r.size}`);
 }
 
-// ---- noise ----
+// ---- the two holey sets of workloads 1 and 2 ----
 
 const N = 1_000_000;
 const w100 = addRunWasm(N, 100), w77 = addRunWasm(N, 77);
 const b100 = addRunBaseline(N, 100), b77 = addRunBaseline(N, 77);
-
-console.error("measuring noise (the same case five times)...");
-const noise: Record<string, Noise> = {
-  "baseline union, workload 2": measureNoise(timed(() => b100.union(b77))),
-  "wasm union, workload 2": measureNoise(timed(() => w100.union(w77), { cleanup: disposeSet })),
-};
 
 // ---- workload 1: building by point adds ----
 
@@ -178,7 +173,7 @@ console.error("workload 1...");
     w.dispose();
     record({
       workload: "1", name, per: "call",
-      stats: compare({ wasm: timed(wasmBuild, { cleanup: disposeSet }), baseline: timed(baseBuild) }),
+      stats: compare({ wasm: timed(thenDispose(wasmBuild)), baseline: timed(baseBuild) }),
     });
   }
 }
@@ -218,28 +213,30 @@ function roaringBulk(op: BulkOp, a: RoaringBitmap32, b: RoaringBitmap32, tick: n
   }
 }
 
-/** Check then time one bulk operation on each implementation given. */
-function bulkRow(
-  workload: string, name: string, op: BulkOp, tick: number,
-  w: [RangeSet, RangeSet], b: [SortedArraySet, SortedArraySet], r?: [RoaringBitmap32, RoaringBitmap32],
-  upstreamRecordedNs?: number,
-): Row {
+/** The two operands of a bulk operation, on each implementation (roaring where it is measured). */
+interface Operands {
+  w: [RangeSet, RangeSet];
+  b: [SortedArraySet, SortedArraySet];
+  r?: [RoaringBitmap32, RoaringBitmap32];
+}
+
+/** Check that every implementation gives the same result for one bulk operation, then return its cases. */
+function bulkCases(label: string, op: BulkOp, tick: number, { w, b, r }: Operands): Partial<Record<Impl, Case>> {
   const wf = wasmBulk(op, w[0], w[1], tick), bf = baselineBulk(op, b[0], b[1], tick);
   const rf = r && roaringBulk(op, r[0], r[1], tick);
   const check = wf();
-  sameState(`workload ${workload}, ${name}`, check, bf());
+  sameState(label, check, bf());
   if (rf) {
     const rb = rf();
-    sameCount(`workload ${workload}, ${name}`, check, rb);
+    sameCount(label, check, rb);
     rb.dispose();
   }
   check.dispose();
-  const stats = compare({
-    wasm: timed(wf, { cleanup: disposeSet }),
+  return {
+    wasm: timed(thenDispose(wf)),
     baseline: timed(bf),
-    ...(rf ? { roaring: timed(rf, { cleanup: disposeBitmap }) } : {}),
-  });
-  return record({ workload, name, per: "call", stats, ...(upstreamRecordedNs === undefined ? {} : { upstreamRecordedNs }) });
+    ...(rf ? { roaring: timed(thenDispose(rf)) } : {}),
+  };
 }
 
 // ---- workload 2: bulk operations on the two holey sets ----
@@ -256,7 +253,8 @@ sameCount("workload 2, every 77th skipped", w77, r77);
 const workload2 = new Map<BulkOp, Row>();
 for (const op of BULK_OPS) {
   const name = op === "missing" ? "missing = [1, 1e6] - A - B" : `${op} A, B`;
-  workload2.set(op, bulkRow("2", name, op, N, [w100, w77], [b100, b77], [r100, r77], UPSTREAM_RECORDED_MS[op] * 1e6));
+  const cases = bulkCases(`workload 2, ${name}`, op, N, { w: [w100, w77], b: [b100, b77], r: [r100, r77] });
+  workload2.set(op, record({ workload: "2", name, per: "call", stats: compare(cases), upstreamRecordedNs: UPSTREAM_RECORDED_MS[op] * 1e6 }));
 }
 r100.dispose();
 r77.dispose();
@@ -271,38 +269,47 @@ let peerUnion: Row;
   const w: [RangeSet, RangeSet] = [RangeSet.fromState(p10), RangeSet.fromState(p13)];
   const b: [SortedArraySet, SortedArraySet] = [SortedArraySet.fromState(p10), SortedArraySet.fromState(p13)];
   const r: [RoaringBitmap32, RoaringBitmap32] = [roaringOf(b[0]), roaringOf(b[1])];
-  peerUnion = bulkRow("peer", "union 10k-interval | 13k-interval set", "union", 0, w, b, r);
-  w.forEach(disposeSet);
-  r.forEach(disposeBitmap);
+  const name = "union 10k-interval | 13k-interval set";
+  peerUnion = record({ workload: "peer", name, per: "call", stats: compare(bulkCases(name, "union", 0, { w, b, r })) });
+  w.forEach((s) => s.dispose());
+  r.forEach((b) => b.dispose());
 }
 
 // ---- workload 3: growth from 100,000 to 1,000,000 intervals ----
 
 console.error("workload 3...");
-const SIZES = [100_000, 1_000_000] as const;
-const workload3 = new Map<number, Map<BulkOp, Row>>();
-const big: { w: [RangeSet, RangeSet]; b: [SortedArraySet, SortedArraySet] }[] = [];
-for (const n of SIZES) {
+interface Sized extends Operands { n: number }
+const [small3, large3] = [100_000, 1_000_000].map((n): Sized => {
   const sa = patternA(n), sb = patternB(n);
   const w: [RangeSet, RangeSet] = [RangeSet.fromState(sa), RangeSet.fromState(sb)];
   const b: [SortedArraySet, SortedArraySet] = [SortedArraySet.fromState(sa), SortedArraySet.fromState(sb)];
   sameState(`workload 3, A at ${n}`, w[0], b[0]);
   sameState(`workload 3, B at ${n}`, w[1], b[1]);
-  const byOp = new Map<BulkOp, Row>();
-  for (const op of BULK_OPS) {
+  return { n, w, b };
+}) as [Sized, Sized];
+
+/**
+ * Both sizes of one operation are measured together, interleaved (samples of >= 10 ms: a few
+ * calls at 100k, one at 1M), so a slow phase of the machine cannot pass for non-linear growth.
+ */
+const workload3 = BULK_OPS.map((op) => {
+  const [small, large] = [small3, large3].map(({ n, w, b }) => {
     const name = op === "missing" ? `missing [1, ${10 * n}] - A - B, ${n} intervals` : `${op} A, B, ${n} intervals`;
-    byOp.set(op, bulkRow("3", name, op, 10 * n, w, b));
-  }
-  workload3.set(n, byOp);
-  big.push({ w, b });
-}
-const [small3, large3] = big as [(typeof big)[0], (typeof big)[0]];
+    return { name, cases: bulkCases(`workload 3, ${name}`, op, 10 * n, { w, b }) };
+  }) as [{ name: string; cases: Partial<Record<Impl, Case>> }, { name: string; cases: Partial<Record<Impl, Case>> }];
+  const [ws, wl, bs, bl] = measure([small.cases.wasm!, large.cases.wasm!, small.cases.baseline!, large.cases.baseline!]) as [Stats, Stats, Stats, Stats];
+  return {
+    op,
+    rows: [
+      record({ workload: "3", name: small.name, per: "call", stats: { wasm: ws, baseline: bs } }),
+      record({ workload: "3", name: large.name, per: "call", stats: { wasm: wl, baseline: bl } }),
+    ],
+    growth: { wasm: wl.median / ws.median, baseline: bl.median / bs.median },
+  };
+});
 
 /** Growth of each bulk operation from 100k to 1M intervals: ~10 means linear. */
-const growth = BULK_OPS.map((op) => {
-  const s = workload3.get(SIZES[0])!.get(op)!.stats, l = workload3.get(SIZES[1])!.get(op)!.stats;
-  return { op, wasm: l.wasm!.median / s.wasm!.median, baseline: l.baseline!.median / s.baseline!.median };
-});
+const growth = workload3.map(({ op, growth: g }) => ({ op, ...g }));
 
 // ---- workload 4: point operations in the middle of a 1,000,000-interval set ----
 
@@ -310,9 +317,9 @@ console.error("workload 4...");
 let pointAdd: Row, pointHas: Row;
 {
   const [wa] = large3.w, [ba] = large3.b;
-  const n = SIZES[1];
-  // 500 gap ticks (10i + 7, between [10i, 10i + 5) and [10i + 10, ...)) around the middle,
-  // spread over 10,000 intervals; `inside` holds ticks that are in the set (10i + 3).
+  const n = large3.n;
+  // 500 gap ticks 10i + 7 (between [10i, 10i + 5) and [10i + 10, 10i + 15)) spread over the
+  // 10,000 intervals around the middle; `probes` adds, for each, a tick in the set (10i + 3).
   const gaps = Array.from({ length: 500 }, (_, k) => 10 * (n / 2 - 5000 + ((k * 7919) % 10_000)) + 7);
   const probes = gaps.flatMap((t) => [t, t - 4]);
   // The baseline moves half of two million-element arrays per operation: far fewer per call.
@@ -376,15 +383,22 @@ const workload5: Row[] = [];
   workload5.push(record({
     workload: "5", name: "fromState, 100k intervals", per: "call",
     stats: compare({
-      wasm: timed(() => RangeSet.fromState(state), { cleanup: disposeSet }),
+      wasm: timed(() => RangeSet.fromState(state).dispose()),
       baseline: timed(() => SortedArraySet.fromState(state as BaselineItem[])),
     }),
   }));
 }
-for (const { w } of big) w.forEach(disposeSet);
+for (const { w } of [small3, large3]) w.forEach((s) => s.dispose());
+
+// ---- noise: the same case measured five times, after everything else (a steady process) ----
+
+console.error("noise...");
+const noise: Record<string, Noise> = {
+  "baseline union, workload 2": measureNoise(timed(() => b100.union(b77))),
+  "wasm union, workload 2": measureNoise(timed(() => w100.union(w77).dispose())),
+};
 w100.dispose();
 w77.dispose();
-collect();
 
 // ---- report: table ----
 
@@ -440,7 +454,7 @@ for (const g of growth) {
 for (const row of [pointAdd, pointHas]) {
   targets.push({ target: `workload 4 ${row.name} <= 1 µs median`, pass: row.stats.wasm!.median <= 1000, detail: formatNs(row.stats.wasm!.median) });
 }
-const bulkRows = [...workload2.values(), ...[...workload3.values()].flatMap((m) => [...m.values()]), ...workload5];
+const bulkRows = [...workload2.values(), ...workload3.flatMap((w) => w.rows), ...workload5];
 for (const row of bulkRows) {
   const x = speedup(row)!;
   targets.push({ target: `wasm ahead of baseline: workload ${row.workload} ${row.name}`, pass: x > 1, detail: `baseline/wasm ${x.toFixed(2)}x` });
@@ -477,6 +491,7 @@ const doc = {
   targets,
   peers,
 };
-const json = JSON.stringify(doc, null, 2);
+// Four significant digits are plenty for timings that move by more than that between runs.
+const json = JSON.stringify(doc, (_, v: unknown) => (typeof v === "number" && !Number.isInteger(v) ? Number(v.toPrecision(4)) : v), 2);
 console.log(`\n${json}`);
 if (jsonFile !== undefined) writeFileSync(jsonFile, `${json}\n`);

@@ -17,12 +17,12 @@ export class SortedArraySet {
 
   /** Build from wire items in any order; overlapping and touching items are merged. */
   static fromState(items: readonly BaselineItem[]): SortedArraySet {
-    const pairs: [number, number][] = items.map((it) => (typeof it === "number" ? [it, it + 1] : [it[0], it[1]]));
     let sorted = true;
-    for (let i = 1; i < pairs.length && sorted; i++) sorted = pairs[i - 1]![0] <= pairs[i]![0];
-    if (!sorted) pairs.sort((x, y) => x[0] - y[0]);
+    for (let i = 1; i < items.length && sorted; i++) sorted = startOf(items[i - 1]!) <= startOf(items[i]!);
+    const ordered = sorted ? items : [...items].sort((x, y) => startOf(x) - startOf(y));
     const s = new SortedArraySet();
-    for (const [a, b] of pairs) {
+    for (const it of ordered) {
+      const a = startOf(it), b = typeof it === "number" ? it + 1 : it[1];
       if (!(a < b)) throw new RangeError(`SortedArraySet.fromState: [${a}, ${b}) is not a range`);
       s.#appendMerge(a, b);
     }
@@ -177,6 +177,10 @@ export class SortedArraySet {
       this.#append(a, b);
     }
   }
+}
+
+function startOf(it: BaselineItem): number {
+  return typeof it === "number" ? it : it[0];
 }
 
 /** First index i with xs[i] >= x (xs sorted ascending). */
