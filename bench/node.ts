@@ -1,7 +1,7 @@
 // The node benchmark: how fast one node applies updates from a real broker, and how long a
 // ten-node cluster with 10 percent message loss needs to recover after 10,000 writes.
 //
-//   npm run bench:node                 (also part of npm run bench)
+//   node --import tsx bench/node.ts    (also part of npm run bench)
 //
 // Ingest. A publisher process (bench/publisher.ts) sends N `update` messages (node "src", ticks
 // 1..N, 1,000 paths) through Mosquitto (or the embedded broker when Mosquitto is not installed)

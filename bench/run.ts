@@ -3,6 +3,7 @@
 //
 //   npm run bench                      build, then run; prints a table, then a JSON document
 //   npm run bench -- --json out.json   also writes the JSON document to out.json
+//   npm run bench -- --no-node         skips the node benchmark (bench/node.ts)
 //
 // Workloads (bench/README.md explains each):
 //   1  building sets by point adds: sequential, holey (every 100th / 77th tick skipped), random order
@@ -20,6 +21,7 @@ import { writeFileSync } from "node:fs";
 import { RoaringBitmap32, roaringLibraryInitialize } from "roaring-wasm";
 import { RangeSet, init } from "../src/core/range-set.js";
 import { SortedArraySet, type BaselineItem } from "./baseline/sorted-array-set.js";
+import { benchNode, printNode } from "./node.js";
 import { type Case, type Noise, type Stats, formatNs, formatStats, gcAvailable, measure, measureNoise, table, timed } from "./harness.js";
 
 // ---- command line ----
@@ -460,6 +462,17 @@ for (const row of bulkRows) {
   targets.push({ target: `wasm ahead of baseline: workload ${row.workload} ${row.name}`, pass: x > 1, detail: `baseline/wasm ${x.toFixed(2)}x` });
 }
 
+// ---- the node (issue 3): ingest from a real broker, recovery of a ten-node cluster ----
+
+const nodeBench = argv.includes("--no-node") ? undefined : await benchNode();
+if (nodeBench) {
+  printNode(nodeBench);
+  targets.push(
+    { target: "node ingest >= 20,000 updates/s", pass: nodeBench.ingest.nodeRate >= 20_000, detail: `${Math.round(nodeBench.ingest.nodeRate)} /s (bare subscriber ${Math.round(nodeBench.ingest.bareRate)} /s)` },
+    { target: "10-node recovery after 10,000 writes at 10% loss within 3 retry rounds", pass: nodeBench.recovery.maxRounds <= 3, detail: `${nodeBench.recovery.maxRounds} rounds, converged ${Math.round(nodeBench.recovery.recoverMs)} ms after the last write` },
+  );
+}
+
 console.log("\nTargets:");
 for (const t of targets) console.log(`${t.pass ? "PASS" : "MISS"}  ${t.target}: ${t.detail}`);
 
@@ -490,6 +503,7 @@ const doc = {
   growth,
   targets,
   peers,
+  node: nodeBench,
 };
 // Four significant digits are plenty for timings that move by more than that between runs.
 const json = JSON.stringify(doc, (_, v: unknown) => (typeof v === "number" && !Number.isInteger(v) ? Number(v.toPrecision(4)) : v), 2);
