@@ -14,7 +14,7 @@
 import {
   setNew, setFree, setClear, setTake, has, addRange, discardRange, intervalCount, check,
 } from "./intervals";
-import { sweep, union, equals, count, countCarry, raster, MODE_BUILD, MODE_ANY, OP_NEITHER } from "./merge";
+import { sweep, union, intersect, difference, neither, equals, count, countCarry, raster, MODE_BUILD, MODE_ANY } from "./merge";
 import { importPairs, exportPairs, copyInto, bounds, boundFirst, boundLast, badPair } from "./transfer";
 
 /** Four u64 argument / result slots. */
@@ -74,14 +74,16 @@ export function rsSweep(a: usize, b: usize, op: u32, out: usize): void {
 export function rsAny(a: usize, b: usize, op: u32): bool {
   return sweep(a, b, op, arg(0), arg(1), MODE_ANY, 0) != 0;
 }
-/** out = a | b (out must be empty). */
+/** out = a | b, a & b, a - b (out must be empty): the dedicated kernels. */
 export function rsUnion(a: usize, b: usize, out: usize): void { union(a, b, out); }
+export function rsIntersect(a: usize, b: usize, out: usize): void { intersect(a, b, out); }
+export function rsDifference(a: usize, b: usize, out: usize): void { difference(a, b, out); }
 export function rsEquals(a: usize, b: usize): bool { return equals(a, b); }
 /** out = [1, ARGS[0]] - present - superseded: a node's missing ticks, in one pass. */
 export function rsMissing(present: usize, superseded: usize, out: usize): void {
   const tick = arg(0);
   if (tick == 0) return;
-  sweep(present, superseded, OP_NEITHER, 1, tick, MODE_BUILD, out);
+  neither(present, superseded, 1, tick, out);
 }
 
 /** Coverage of [ARGS[0], ARGS[1]] in `width` pixels, as f32 shares 0..1 at `out` (for drawing). */

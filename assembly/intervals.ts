@@ -43,15 +43,15 @@ export const U64_MAX: u64 = 0xFFFF_FFFF_FFFF_FFFF;
 @inline function chunkArr(s: usize): usize { return load<usize>(s, 8); }
 @inline function keyArr(s: usize): usize { return load<usize>(s, 12); }
 @inline export function intervalCount(s: usize): i32 { return load<i32>(s, 16); }
-@inline function addCount(s: usize, d: i32): void { store<i32>(s, load<i32>(s, 16) + d, 16); }
+@inline export function addCount(s: usize, d: i32): void { store<i32>(s, load<i32>(s, 16) + d, 16); }
 
 @inline export function chunkAt(s: usize, c: i32): usize { return <usize>load<u32>(chunkArr(s) + (<usize>c << 2)); }
 @inline function setChunkAt(s: usize, c: i32, p: usize): void { store<u32>(chunkArr(s) + (<usize>c << 2), <u32>p); }
 @inline function keyAt(s: usize, c: i32): u64 { return load<u64>(keyArr(s) + (<usize>c << 3)); }
-@inline function setKeyAt(s: usize, c: i32, k: u64): void { store<u64>(keyArr(s) + (<usize>c << 3), k); }
+@inline export function setKeyAt(s: usize, c: i32, k: u64): void { store<u64>(keyArr(s) + (<usize>c << 3), k); }
 
 @inline export function clen(ch: usize): i32 { return load<i32>(ch); }
-@inline function setClen(ch: usize, n: i32): void { store<i32>(ch, n); }
+@inline export function setClen(ch: usize, n: i32): void { store<i32>(ch, n); }
 /** Address of pair k of a chunk. */
 @inline export function pairPtr(ch: usize, k: i32): usize { return ch + CHUNK_HEAD + (<usize>k << 4); }
 @inline export function startAt(ch: usize, k: i32): u64 { return load<u64>(pairPtr(ch, k)); }
@@ -115,7 +115,7 @@ function ensureCapacity(s: usize, want: i32): void {
 }
 
 /** Make room for a new (empty) chunk at index c and return it. */
-function insertChunk(s: usize, c: i32): usize {
+export function insertChunk(s: usize, c: i32): usize {
   const n = nchunks(s);
   ensureCapacity(s, n + 1);
   const ca = chunkArr(s), ka = keyArr(s);
@@ -300,6 +300,20 @@ function after(s: usize, c: i32, k: i32): void {
 
 /** Add [a, l] (a <= l). */
 export function addRange(s: usize, a: u64, l: u64): void {
+  // Fast path: past the end of the set, the common case of ticks arriving in order.
+  const n = nchunks(s);
+  if (n == 0) {
+    appendUnchecked(s, a, l);
+    return;
+  }
+  const lastCh = chunkAt(s, n - 1);
+  const lastK = clen(lastCh) - 1;
+  const ll = lastAt(lastCh, lastK);
+  if (a > ll) {
+    if (a == ll + 1) store<u64>(pairPtr(lastCh, lastK), l, 8); // extends the last interval
+    else appendUnchecked(s, a, l);
+    return;
+  }
   // i: first interval that overlaps or touches [a, l] from the left.
   locate(s, a);
   let ic: i32, ik: i32;

@@ -16,8 +16,8 @@
 // O(n + m) boundary steps plus O(log n + log m) to seek both cursors to the clip start.
 
 import {
-  U64_MAX, chunkAt, clen, nchunks, pairPtr, locate, locC, locK, lastAt, appendUnchecked,
-  intervalCount,
+  U64_MAX, CHUNK_CAP, chunkAt, clen, nchunks, pairPtr, locate, locC, locK, lastAt, appendUnchecked,
+  intervalCount, insertChunk, setKeyAt, setClen, addCount,
 } from "./intervals";
 
 export const OP_UNION: u32 = 0b1110;
@@ -140,30 +140,181 @@ export function sweep(a: usize, b: usize, table: u32, lo: u64, hi: u64, mode: i3
   return 0;
 }
 
-/** Union of two sets, a tighter loop than the generic sweep for the commonest operation. */
+// ---- dedicated kernels: interval by interval, readers in locals ----
+//
+// The generic sweep pays for its generality with cursor state in memory. The operations a node
+// runs all the time (union, intersection, difference, missing) get their own loops: each input
+// is read pair by pair through a pointer held in locals, and output goes through Writer, which
+// keeps its chunk and length at hand instead of re-reading the set header for every pair.
+// A reader's "advance" is spelled out in each loop:
+//   p += 16; if (p == end && ++c < n) { ch = chunkAt(set, c); p = pairPtr(ch, 0); end = pairPtr(ch, clen(ch)); }
+
+/** Appends canonical pairs to an empty set, filling chunks completely. Lives in static memory. */
+@unmanaged class Writer {
+  s: usize;
+  ch: usize;
+  len: i32;
+
+  start(s: usize): void {
+    this.s = s;
+    this.ch = 0;
+    this.len = CHUNK_CAP; // full: the first emit starts a chunk
+  }
+
+  @inline emit(a: u64, l: u64): void {
+    if (this.len == CHUNK_CAP) this.newChunk(a);
+    const p = pairPtr(this.ch, this.len);
+    store<u64>(p, a);
+    store<u64>(p, l, 8);
+    this.len++;
+  }
+
+  newChunk(a: u64): void {
+    if (this.ch != 0) setClen(this.ch, this.len);
+    const c = nchunks(this.s);
+    this.ch = insertChunk(this.s, c);
+    setKeyAt(this.s, c, a);
+    this.len = 0;
+  }
+
+  finish(): void {
+    if (this.ch != 0) setClen(this.ch, this.len);
+    const n = nchunks(this.s);
+    addCount(this.s, n == 0 ? 0 : (n - 1) * CHUNK_CAP + this.len);
+  }
+}
+
+const OUT = changetype<Writer>(memory.data(offsetof<Writer>()));
+
+/** out = a | b. */
 export function union(a: usize, b: usize, out: usize): void {
-  const A = CURSOR_A, B = CURSOR_B;
-  A.s = a; A.n = nchunks(a); A.seekPair(0, 0);
-  B.s = b; B.n = nchunks(b); B.seekPair(0, 0);
-  let haveCur = false;
+  let aC = 0, bC = 0;
+  const aN = nchunks(a), bN = nchunks(b);
+  let aP: usize = 0, aE: usize = 0, bP: usize = 0, bE: usize = 0;
+  if (aN > 0) { const ch = chunkAt(a, 0); aP = pairPtr(ch, 0); aE = pairPtr(ch, clen(ch)); }
+  if (bN > 0) { const ch = chunkAt(b, 0); bP = pairPtr(ch, 0); bE = pairPtr(ch, clen(ch)); }
+  const W = OUT;
+  W.start(out);
+  let have = false;
   let cs: u64 = 0, cl: u64 = 0;
   while (true) {
-    const aok = A.p < A.end, bok = B.p < B.end;
     let s: u64 = 0, l: u64 = 0;
-    if (aok && (!bok || load<u64>(A.p) <= load<u64>(B.p))) {
-      s = load<u64>(A.p); l = load<u64>(A.p, 8);
-      A.p += 16;
-      if (A.p == A.end && A.c + 1 < A.n) A.seekPair(A.c + 1, 0);
-    } else if (bok) {
-      s = load<u64>(B.p); l = load<u64>(B.p, 8);
-      B.p += 16;
-      if (B.p == B.end && B.c + 1 < B.n) B.seekPair(B.c + 1, 0);
+    if (aP < aE && (bP >= bE || load<u64>(aP) <= load<u64>(bP))) {
+      s = load<u64>(aP); l = load<u64>(aP, 8);
+      aP += 16; if (aP == aE && ++aC < aN) { const ch = chunkAt(a, aC); aP = pairPtr(ch, 0); aE = pairPtr(ch, clen(ch)); }
+    } else if (bP < bE) {
+      s = load<u64>(bP); l = load<u64>(bP, 8);
+      bP += 16; if (bP == bE && ++bC < bN) { const ch = chunkAt(b, bC); bP = pairPtr(ch, 0); bE = pairPtr(ch, clen(ch)); }
     } else break;
-    if (!haveCur) { cs = s; cl = l; haveCur = true; }
+    if (!have) { cs = s; cl = l; have = true; }
     else if (s <= cl || s == cl + 1) { if (l > cl) cl = l; }
-    else { appendUnchecked(out, cs, cl); cs = s; cl = l; }
+    else { W.emit(cs, cl); cs = s; cl = l; }
   }
-  if (haveCur) appendUnchecked(out, cs, cl);
+  if (have) W.emit(cs, cl);
+  W.finish();
+}
+
+/** out = a & b. */
+export function intersect(a: usize, b: usize, out: usize): void {
+  let aC = 0, bC = 0;
+  const aN = nchunks(a), bN = nchunks(b);
+  let aP: usize = 0, aE: usize = 0, bP: usize = 0, bE: usize = 0;
+  if (aN > 0) { const ch = chunkAt(a, 0); aP = pairPtr(ch, 0); aE = pairPtr(ch, clen(ch)); }
+  if (bN > 0) { const ch = chunkAt(b, 0); bP = pairPtr(ch, 0); bE = pairPtr(ch, clen(ch)); }
+  const W = OUT;
+  W.start(out);
+  while (aP < aE && bP < bE) {
+    const as = load<u64>(aP), al = load<u64>(aP, 8), bs = load<u64>(bP), bl = load<u64>(bP, 8);
+    const s = as > bs ? as : bs;
+    const l = al < bl ? al : bl;
+    if (s <= l) W.emit(s, l);
+    // drop whichever ends first (both when they end together)
+    if (al <= bl) { aP += 16; if (aP == aE && ++aC < aN) { const ch = chunkAt(a, aC); aP = pairPtr(ch, 0); aE = pairPtr(ch, clen(ch)); } }
+    if (bl <= al) { bP += 16; if (bP == bE && ++bC < bN) { const ch = chunkAt(b, bC); bP = pairPtr(ch, 0); bE = pairPtr(ch, clen(ch)); } }
+  }
+  W.finish();
+}
+
+/** out = a - b. */
+export function difference(a: usize, b: usize, out: usize): void {
+  let aC = 0, bC = 0;
+  const aN = nchunks(a), bN = nchunks(b);
+  let aP: usize = 0, aE: usize = 0, bP: usize = 0, bE: usize = 0;
+  if (aN > 0) { const ch = chunkAt(a, 0); aP = pairPtr(ch, 0); aE = pairPtr(ch, clen(ch)); }
+  if (bN > 0) { const ch = chunkAt(b, 0); bP = pairPtr(ch, 0); bE = pairPtr(ch, clen(ch)); }
+  const W = OUT;
+  W.start(out);
+  while (aP < aE) {
+    let cur = load<u64>(aP);
+    const l = load<u64>(aP, 8);
+    let done = false;
+    // b's intervals that end before this one starts cannot matter any more
+    while (bP < bE && load<u64>(bP, 8) < cur) { bP += 16; if (bP == bE && ++bC < bN) { const ch = chunkAt(b, bC); bP = pairPtr(ch, 0); bE = pairPtr(ch, clen(ch)); } }
+    while (bP < bE) {
+      const bs = load<u64>(bP), bl = load<u64>(bP, 8);
+      if (bs > l) break;
+      if (bs > cur) W.emit(cur, bs - 1);
+      if (bl >= l) { done = true; break; } // b covers the rest (and may cover the next a too: keep it)
+      cur = bl + 1;
+      bP += 16; if (bP == bE && ++bC < bN) { const ch = chunkAt(b, bC); bP = pairPtr(ch, 0); bE = pairPtr(ch, clen(ch)); }
+    }
+    if (!done) W.emit(cur, l);
+    aP += 16; if (aP == aE && ++aC < aN) { const ch = chunkAt(a, aC); aP = pairPtr(ch, 0); aE = pairPtr(ch, clen(ch)); }
+  }
+  W.finish();
+}
+
+/**
+ * out = [lo, hi] - a - b: the ticks in neither set (a node's missing ticks with a = present,
+ * b = superseded, [lo, hi] = [1, tick]). Both inputs are read from the first interval that
+ * can meet lo (found by binary search), and the gaps between them are emitted.
+ */
+export function neither(a: usize, b: usize, lo: u64, hi: u64, out: usize): void {
+  if (lo > hi) return;
+  const aN = nchunks(a), bN = nchunks(b);
+  let aC = 0, bC = 0;
+  let aP: usize = 0, aE: usize = 0, bP: usize = 0, bE: usize = 0;
+  locate(a, lo);
+  if (aN > 0) { aC = locC; const ch = chunkAt(a, aC); aP = pairPtr(ch, locK < 0 ? 0 : locK); aE = pairPtr(ch, clen(ch)); }
+  locate(b, lo);
+  if (bN > 0) { bC = locC; const ch = chunkAt(b, bC); bP = pairPtr(ch, locK < 0 ? 0 : locK); bE = pairPtr(ch, clen(ch)); }
+  // The writer's state in locals (this is the node's hottest query): w = next free pair slot of
+  // the output chunk, wEnd = one past its last slot; a full chunk is closed and a new one begun.
+  let wCh: usize = 0, w: usize = 0, wEnd: usize = 0, total = 0;
+  let cur = lo; // the first tick not yet known to be covered
+  let tail = true; // emit [cur, hi] at the end
+  while (true) {
+    let s: u64 = 0, l: u64 = 0;
+    if (aP < aE && (bP >= bE || load<u64>(aP) <= load<u64>(bP))) {
+      s = load<u64>(aP); l = load<u64>(aP, 8);
+      aP += 16; if (aP == aE && ++aC < aN) { const ch = chunkAt(a, aC); aP = pairPtr(ch, 0); aE = pairPtr(ch, clen(ch)); }
+    } else if (bP < bE) {
+      s = load<u64>(bP); l = load<u64>(bP, 8);
+      bP += 16; if (bP == bE && ++bC < bN) { const ch = chunkAt(b, bC); bP = pairPtr(ch, 0); bE = pairPtr(ch, clen(ch)); }
+    } else break;
+    if (s > hi) break;
+    if (s > cur) {
+      if (w == wEnd) {
+        if (wCh != 0) setClen(wCh, CHUNK_CAP);
+        const c = nchunks(out);
+        wCh = insertChunk(out, c);
+        setKeyAt(out, c, cur);
+        w = pairPtr(wCh, 0);
+        wEnd = pairPtr(wCh, CHUNK_CAP);
+      }
+      store<u64>(w, cur);
+      store<u64>(w, s - 1, 8);
+      w += 16;
+      total++;
+    }
+    if (l >= cur) {
+      if (l >= hi) { tail = false; break; }
+      cur = l + 1;
+    }
+  }
+  if (wCh != 0) setClen(wCh, <i32>((w - pairPtr(wCh, 0)) >> 4));
+  addCount(out, total);
+  if (tail) appendUnchecked(out, cur, hi);
 }
 
 /** Equal sets have identical canonical interval lists. */

@@ -20,6 +20,8 @@ export type { UpdateEffect, InfoEffect, MarkResult, MarkOptions } from "./ledger
 // Wire messages (upstream MoaT-KV's shapes)
 export type { ChainLink, RangeMap, UpdateMessage, InfoMessage, StateFlags, StateReply } from "./wire/messages.js";
 
-// The worker facade (expose it with comlink in any worker)
-export { createLedgerApi } from "./worker/ledger-api.js";
-export type { LedgerApi, LedgerInput, BatchResult } from "./worker/ledger-api.js";
+// Worker roles (one contract, an adapter per runtime in ticktock/worker/adapters/*)
+export { createLedgerApi } from "./worker/roles/ledger.js";
+export type { LedgerApi, LedgerInput, BatchResult } from "./worker/roles/ledger.js";
+export { ROLE_METHODS } from "./worker/contract.js";
+export type { Role, RoleApis, RoleWorker } from "./worker/contract.js";

@@ -126,7 +126,8 @@ describe("point operations", () => {
   it("splits chunks on growth and merges them on shrinkage", () => {
     const s = setNew();
     const n: u64 = <u64>CHUNK_CAP * 8;
-    for (let i: u64 = 0; i < n; i++) addRange(s, i * 2, i * 2);
+    // inserted front-first, so chunks fill up, split in halves, and the set spans many chunks
+    for (let i: u64 = n; i > 0; i--) addRange(s, (i - 1) * 2, (i - 1) * 2);
     expect<i32>(intervalCount(s)).toBe(<i32>n);
     expect<i32>(check(s)).toBe(0);
     expect<bool>(nchunks(s) > 8).toBe(true);
@@ -143,6 +144,16 @@ describe("point operations", () => {
     addRange(s, 2, 8993);
     expect<string>(dump(s)).toBe("[0,8995] [8997,8998]");
   });
+  it("appends in order into full chunks (the fast path)", () => {
+    const s = setNew();
+    for (let i: u64 = 0; i < <u64>CHUNK_CAP * 4; i++) addRange(s, i * 3, i * 3 + 1);
+    expect<i32>(check(s)).toBe(0);
+    expect<i32>(nchunks(s)).toBe(4);
+    addRange(s, <u64>CHUNK_CAP * 12 - 1, <u64>CHUNK_CAP * 12 - 1); // touches the last interval [3069, 3070]: extends it
+    expect<i32>(intervalCount(s)).toBe(CHUNK_CAP * 4);
+    expect<i32>(check(s)).toBe(0);
+  });
+
   it("inserts in reverse order (front of every chunk)", () => {
     const s = setNew();
     for (let i: u64 = 2000; i > 0; i--) addRange(s, i * 4, i * 4 + 1);

@@ -212,6 +212,8 @@ export class RangeSet implements Iterable<[Tick, Tick]> {
     const a = this.#handle(api), b = other.#handle(api);
     const out = new RangeSet();
     if (op === OP.union) wasm().rsUnion(a, b, out.#h);
+    else if (op === OP.intersect) wasm().rsIntersect(a, b, out.#h);
+    else if (op === OP.difference) wasm().rsDifference(a, b, out.#h);
     else {
       setFullRange();
       wasm().rsSweep(a, b, op, out.#h);
@@ -359,10 +361,30 @@ export class RangeSet implements Iterable<[Tick, Tick]> {
 
   /** The wire form: ticks for single-tick intervals, [a, b] (half-open) for longer ones. */
   toState(): RangeSetState {
-    const out: RangeSetState = [];
-    this.#eachClosed((a, l) => {
-      out.push(a === l ? a : [a, endOf(l)]);
-    });
+    const c = wasm();
+    const h = this.#handle("RangeSet.toState");
+    const n = c.rsSize(h);
+    const out: RangeSetState = new Array(n);
+    if (n === 0) return out;
+    const ptr = c.memAlloc(n * 16);
+    try {
+      if (c.rsExport(h, ptr) === PAIRS_F64) {
+        // the common case, spelled out: one typed-array read per value, no callbacks
+        const f = mem().f64;
+        for (let i = 0, p = ptr >>> 3; i < n; i++, p += 2) {
+          const a = f[p]!, l = f[p + 1]!;
+          out[i] = a === l ? a : [a, l + 1];
+        }
+      } else {
+        const u = mem().u32;
+        for (let i = 0, p = ptr >>> 2; i < n; i++, p += 4) {
+          const a = wordsToTick(u[p]!, u[p + 1]!), l = wordsToTick(u[p + 2]!, u[p + 3]!);
+          out[i] = a === l ? a : [a, endOf(l)];
+        }
+      }
+    } finally {
+      c.memFree(ptr);
+    }
     return out;
   }
 

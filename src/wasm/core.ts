@@ -32,6 +32,8 @@ export interface CoreExports {
   rsSweep(a: number, b: number, op: number, out: number): void;
   rsAny(a: number, b: number, op: number): number;
   rsUnion(a: number, b: number, out: number): void;
+  rsIntersect(a: number, b: number, out: number): void;
+  rsDifference(a: number, b: number, out: number): void;
   rsEquals(a: number, b: number): number;
   rsMissing(present: number, superseded: number, out: number): void;
   rsRaster(s: number, width: number, out: number): void;

@@ -2,10 +2,10 @@
 // batch or query, never one per tick) whose inputs and outputs are plain wire-form objects, so
 // it can sit behind comlink in a Web Worker, a Node worker_threads worker or a Deno Worker.
 
-import { init } from "../core/range-set.js";
-import { TickLedger, type InfoEffect, type MarkOptions, type MarkResult, type UpdateEffect } from "../ledger/tick-ledger.js";
-import type { RangeSetState } from "../core/range-set.js";
-import type { ChainLink, InfoMessage, RangeMap, StateFlags, StateReply, UpdateMessage } from "../wire/messages.js";
+import { init } from "../../core/range-set.js";
+import { TickLedger, type InfoEffect, type MarkOptions, type MarkResult, type UpdateEffect } from "../../ledger/tick-ledger.js";
+import type { RangeSetState } from "../../core/range-set.js";
+import type { ChainLink, InfoMessage, RangeMap, StateFlags, StateReply, UpdateMessage } from "../../wire/messages.js";
 
 /** One gossip message for applyBatch. */
 export type LedgerInput =

@@ -1,0 +1,61 @@
+// The passive observer in a worker: the browser inspector's view of a cluster.
+import { init } from "../../core/range-set.js";
+import type { Tick } from "../../core/tick.js";
+import { ClusterObserver, type ClusterSnapshot, type NodeRaster } from "../../observer/cluster-observer.js";
+import { MqttTransport } from "../../transport/mqtt-transport.js";
+import type { InfoMessage } from "../../wire/messages.js";
+import { encodeValue } from "../../wire/codec.js";
+import mqtt from "mqtt";
+
+export interface ObserverApi {
+  /** Listen to the cluster's broker (ws:// in browsers). Resolves once connected. */
+  connect(options: { mqtt: string; root?: string }): Promise<void>;
+  /** Seed the view from a server's get_state reply (nodes, known, present, deleted). */
+  seed(state: Record<string, unknown>): void;
+  snapshot(): ClusterSnapshot;
+  /** Timelines of several nodes in one call (one raster per node and band). */
+  raster(nodes: string[], width: number, range?: { lo: Tick; hi: Tick }): NodeRaster[];
+  /** Broadcast an info message on the gossip topics, as fake_info_send does (a repair from an observer). */
+  broadcast(msg: InfoMessage): Promise<void>;
+  close(): Promise<void>;
+}
+
+export function createObserverApi(): ObserverApi {
+  let observer: ClusterObserver | undefined;
+  let url = "";
+  let root = "moat.kv";
+  const need = (api: string): ClusterObserver => {
+    if (!observer) throw new Error(`observer.${api}: not connected; call connect(options) first`);
+    return observer;
+  };
+  return Object.freeze({
+    async connect(o: { mqtt: string; root?: string }) {
+      await init();
+      if (observer) await observer.stop();
+      url = o.mqtt;
+      root = o.root ?? "moat.kv";
+      observer = new ClusterObserver({ transport: new MqttTransport({ url, root }) });
+      await observer.start();
+    },
+    seed: (state: Record<string, unknown>) => need("seed").seed(state),
+    snapshot: () => need("snapshot").snapshot(),
+    raster(nodes: string[], width: number, range?: { lo: Tick; hi: Tick }) {
+      const o = need("raster");
+      return nodes.flatMap((n) => o.raster(n, width, range?.lo, range?.hi) ?? []);
+    },
+    async broadcast(msg: InfoMessage) {
+      need("broadcast");
+      const { node: _n, tick: _t, tock: _k, ...body } = msg;
+      const c = await mqtt.connectAsync(url);
+      try {
+        await c.publishAsync(`${root.split(".").join("/")}/info`, encodeValue({ ...body, node: "", tick: 0, tock: 0 }) as never);
+      } finally {
+        await c.endAsync();
+      }
+    },
+    async close() {
+      await observer?.stop();
+      observer = undefined;
+    },
+  });
+}
