@@ -16,6 +16,8 @@ export async function bundle(entry: URL, platform: "node" | "browser" | "neutral
     target: "es2022",
     outfile,
     logLevel: "silent",
+    // CommonJS dependencies (ws, mqtt's deps) call require(); give ESM bundles a real one in Node
+    banner: platform === "node" ? { js: 'import { createRequire as __cr } from "node:module"; const require = __cr(import.meta.url);' } : undefined,
   });
   return outfile;
 }

@@ -1,0 +1,28 @@
+// Node's adapter: worker_threads, TCP or WebSocket to servers, state files on disk.
+//   worker side:  exposeRole("ledger")                  (see entries/*.node.ts)
+//   main side:    const ledger = await spawnRole("ledger"); await ledger.open("test1")
+import { Worker, parentPort } from "node:worker_threads";
+import { expose, wrap } from "comlink";
+import nodeEndpoint from "comlink/dist/esm/node-adapter.mjs";
+import WebSocket from "ws";
+import type { Role, RoleApis, RoleWorker } from "../contract.js";
+import { guard, type GuardOptions } from "../guard.js";
+import { createRole } from "../roles/index.js";
+import { connectTcp } from "../../client/tcp.js";
+import { connectWebSocket } from "../../client/websocket.js";
+import { fsStorage } from "../../node/state-file-fs.js";
+
+export function exposeRole(role: Role): void {
+  if (!parentPort) throw new Error(`exposeRole(${role}): not in a worker_threads worker`);
+  const connect = (server: string) => (/^wss?:\/\//.test(server) ? connectWebSocket(server, { WebSocket: WebSocket as never }) : connectTcp(server));
+  expose(createRole(role, { connect, storage: fsStorage }), nodeEndpoint(parentPort));
+}
+
+/** Start a worker playing `role`. `entry`: the worker file (default: the built entries/<role>.node.js). */
+export async function spawnRole<R extends Role>(role: R, opts: GuardOptions & { entry?: string | URL } = {}): Promise<RoleWorker<R>> {
+  const worker = new Worker(opts.entry ?? new URL(`../entries/${role}.node.js`, import.meta.url));
+  const { facade, gone } = guard(role, wrap<RoleApis[R]>(nodeEndpoint(worker)), () => worker.terminate().then(() => undefined), opts);
+  worker.on("error", (e) => gone(`crashed: ${e.message}`));
+  worker.on("exit", (code) => gone(`exited with code ${code}`));
+  return facade;
+}

@@ -1,0 +1,30 @@
+// The web adapter: a browser's module Web Worker, WebSocket to servers, no state files.
+//   worker side:  exposeRole("observer")                  (see entries/*.web.ts)
+//   main side:    const observer = await spawnRole("observer", { entry: "/observer.worker.js" })
+import { expose, wrap } from "comlink";
+import type { Role, RoleApis, RoleWorker } from "../contract.js";
+import { guard, type GuardOptions } from "../guard.js";
+import { createRole } from "../roles/index.js";
+import { connectWebSocket } from "../../client/websocket.js";
+
+export function exposeRole(role: Role): void {
+  const connect = (server: string) => {
+    if (!/^wss?:\/\//.test(server)) throw new Error(`console.connect: ${server} is not a ws:// URL; here servers are reached over WebSocket (a node's --ws-port)`);
+    return connectWebSocket(server);
+  };
+  expose(createRole(role, { connect }));
+}
+
+/** Start a module worker playing `role` from its bundled entry script. */
+export async function spawnRole<R extends Role>(role: R, opts: GuardOptions & { entry: string | URL }): Promise<RoleWorker<R>> {
+  const worker = new Worker(opts.entry, { type: "module" });
+  const { facade, gone } = guard(role, wrap<RoleApis[R]>(worker), () => worker.terminate(), opts);
+  // An uncaught error in a worker leaves it in an unknown state: treat it as dead.
+  worker.addEventListener("error", (e) => {
+    e.preventDefault?.();
+    gone(`crashed: ${(e as ErrorEvent).message || "uncaught error"}`);
+    worker.terminate();
+  });
+  worker.addEventListener("messageerror", () => gone("sent a message that could not be read"));
+  return facade;
+}

@@ -1,0 +1,4 @@
+// The ledger role in a Node worker_threads worker.
+import { exposeRole } from "../adapters/node.js";
+
+exposeRole("ledger");

@@ -1,0 +1,4 @@
+// The observer role in a Node worker_threads worker.
+import { exposeRole } from "../adapters/node.js";
+
+exposeRole("observer");
