@@ -4,8 +4,13 @@
 export type LogLevel = "info" | "warn" | "debug";
 export type LogSink = (level: LogLevel, line: string) => void;
 
+const proc = (globalThis as { process?: { stderr?: { write(s: string): void }; env?: Record<string, string | undefined> } }).process;
+
+/** stderr in Node and Deno; the console elsewhere (browsers, workers). Debug lines with TICKTOCK_DEBUG set. */
 export const stderrSink: LogSink = (level, line) => {
-  if (level !== "debug" || process.env.TICKTOCK_DEBUG) process.stderr.write(`${line}\n`);
+  if (level === "debug" && !proc?.env?.TICKTOCK_DEBUG) return;
+  if (proc?.stderr) proc.stderr.write(`${line}\n`);
+  else console.error(line);
 };
 
 export class Log {
