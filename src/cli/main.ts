@@ -9,6 +9,7 @@ import { register as registerInternal } from "./commands/internal.js";
 import { register as registerData, reorderDataArgs } from "./commands/data.js";
 import { register as registerStateFile } from "./commands/state-file.js";
 import { register as registerWatch } from "./commands/watch.js";
+import { register as registerInspect } from "./commands/inspect.js";
 import { UsageError } from "./process.js";
 
 export const VERSION = "0.1.0";
@@ -24,6 +25,7 @@ export function buildProgram(): Command {
   registerData(program);
   registerStateFile(program);
   registerWatch(program);
+  registerInspect(program);
   registerDemo(program);
   return program;
 }

@@ -47,7 +47,10 @@ export interface MatrixCell {
   server: string;
   node: string;
   lacks: RangeMap[string];
-  /** Servers that could serve those ticks: the origin, and servers whose announced tick covers them and that lack none of them. */
+  /**
+   * Servers that could serve those ticks: the origin, and servers whose announced tick covers
+   * them and that did not ask for them; nobody when the ticks were never seen published.
+   */
   canServe: string[];
 }
 
@@ -183,7 +186,12 @@ export class ClusterObserver {
         counts: { present: n.present.count(), superseded: n.superseded.count(), deleted: n.deleted.count(), missing: missing.count(), remoteMissing: n.remoteMissing.count() },
       });
     }
+    // servers that never changed anything (tick 0) are nodes of the cluster too
+    for (const s of this.#servers.values()) {
+      if (!ledger.get(s.name)) nodes.push({ name: s.name, tick: 0, counts: { present: 0, superseded: 0, deleted: 0, missing: 0, remoteMissing: 0 } });
+    }
     const now = Date.now();
+    const unseen = ledger.missing();
     const servers = [...this.#servers.values()].map((s) => ({ ...s, tick: ledger.get(s.name)?.tick ?? s.tick }));
     const alive = servers.filter((s) => now - s.lastSeen < this.#staleAfter);
     const matrix: MatrixCell[] = [];
@@ -192,11 +200,16 @@ export class ClusterObserver {
         using want = RangeSet.fromState(lacks);
         if (want.isEmpty) continue;
         const top = want.last()!;
-        const canServe = alive.filter((o) => o.name !== s.name && (o.name === node || ((o.announced[node] ?? 0) >= top && !lacksAny(o, node, want)))).map((o) => o.name);
+        using never = RangeSet.fromState(unseen[node] ?? []);
+        // ticks never seen published can come from nobody; otherwise the origin, or a server that
+        // announced them and did not ask for them itself
+        const canServe = !never.isDisjointFrom(want)
+          ? []
+          : alive.filter((o) => o.name !== s.name && (o.name === node || ((o.announced[node] ?? 0) >= top && !lacksAny(o, node, want)))).map((o) => o.name);
         matrix.push({ server: s.name, node, lacks, canServe });
       }
     }
-    return { at: now, nodes, servers, unseen: ledger.missing(), matrix, feed: [...this.#feed] };
+    return { at: now, nodes, servers, unseen, matrix, feed: [...this.#feed] };
   }
 
   /** One node's timeline over [lo, hi) (default [1, tick + 1)) in `width` pixels per band. */

@@ -7,7 +7,8 @@ import { TicktockNode } from "../../node/node.js";
 import { MqttTransport } from "../../transport/mqtt-transport.js";
 import { encodeValue } from "../../wire/codec.js";
 import { Path } from "../../wire/path.js";
-import { embeddedBroker, listen } from "./node.js";
+import { embeddedBroker, listen, listenWebSocket } from "./node.js";
+import { serveInspector } from "../inspector-server.js";
 import { intOption, onShutdown } from "../process.js";
 import type { ClientServer } from "../../server/tcp-server.js";
 
@@ -18,10 +19,12 @@ export function register(program: Command): void {
     .option("--nodes <n>", "how many nodes", intOption("--nodes", 1, 20), 3)
     .option("--port <port>", "client port of the first node; the others count up (0: free ports)", intOption("--port", 0, 65535), 27586)
     .option("--no-gap", "do not create the missing tick")
-    .action(async (o: { nodes: number; port: number; gap: boolean }) => {
+    .option("--no-inspector", "do not serve the cluster inspector")
+    .option("--inspector-port <port>", "port of the inspector page", intOption("--inspector-port", 0, 65535), 8080)
+    .action(async (o: { nodes: number; port: number; gap: boolean; inspector: boolean; inspectorPort: number }) => {
       await init();
       const out = (line = "") => process.stdout.write(`${line}\n`);
-      const broker = await embeddedBroker((l) => process.stderr.write(`ticktock demo: ${l}\n`));
+      const broker = await embeddedBroker((l) => process.stderr.write(`ticktock demo: ${l}\n`), 0);
       const nodes: TicktockNode[] = [];
       const servers: ClientServer[] = [];
       for (let i = 1; i <= o.nodes; i++) {
@@ -29,7 +32,11 @@ export function register(program: Command): void {
         nodes.push(node);
         servers.push(await listen(node, "127.0.0.1", o.port === 0 ? 0 : o.port + i - 1));
       }
+      const wsFirst = await listenWebSocket(nodes[0]!, "127.0.0.1", 0);
+      const site = o.inspector ? await serveInspector({ mqtt: broker.wsUrl, server: `ws://${wsFirst.host}:${wsFirst.port}` }, { port: o.inspectorPort }) : undefined;
       const done = onShutdown(async () => {
+        await site?.close();
+        await wsFirst.close();
         for (const s of servers) await s.close();
         for (const n of nodes) await n.stop();
         await broker.close();
@@ -59,6 +66,7 @@ export function register(program: Command): void {
         out(`  ${cli} internal mark --broadcast ghost --server ${first}`);
         out(`  ${cli} internal state -ndmrk --server ${servers[servers.length - 1]!.host}:${servers[servers.length - 1]!.port}`);
       }
+      if (site) out(`Inspect it in a browser: ${site.url}`);
       out(`Data:`);
       out(`  ${cli} data one get -rd_ --server ${first}`);
       out(`  ${cli} data one.five set -e : 5 --server ${first}`);

@@ -24,14 +24,14 @@ export interface NodeCommandOptions {
   startupWait: number;
 }
 
-/** Start a broker on 127.0.0.1:1883, or on a free port when 1883 is taken. */
-export async function embeddedBroker(log: (line: string) => void): Promise<EmbeddedBroker> {
+/** Start a broker on 127.0.0.1:1883, or on a free port when 1883 is taken; `wsPort`: MQTT over WebSocket too. */
+export async function embeddedBroker(log: (line: string) => void, wsPort?: number): Promise<EmbeddedBroker> {
   try {
-    return await startEmbeddedBroker(1883);
+    return await startEmbeddedBroker(1883, "127.0.0.1", wsPort);
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code !== "EADDRINUSE") throw e;
     log("port 1883 is taken; the embedded broker uses a free port instead");
-    return startEmbeddedBroker(0);
+    return startEmbeddedBroker(0, "127.0.0.1", wsPort);
   }
 }
 

@@ -1,0 +1,191 @@
+// The cluster inspector, in the page: everything heavy runs in Web Workers (the passive observer,
+// and a console for the node whose WebSocket port is given); the page asks them for a snapshot
+// and for rasters a few times a second and draws. Timelines come from the range sets, rasterised
+// in the core to one value per pixel, so ten ticks and a million intervals draw alike.
+import { spawnRole } from "../../src/worker/adapters/web.js";
+import type { RoleWorker } from "../../src/worker/contract.js";
+import type { ClusterSnapshot, NodeRaster } from "../../src/observer/cluster-observer.js";
+import type { RangeMap } from "../../src/wire/messages.js";
+
+interface Config {
+  mqtt?: string;
+  server?: string;
+  root?: string;
+}
+
+const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
+const show = (v: unknown) => JSON.stringify(v, (_k, x) => (typeof x === "bigint" ? x.toString() : x));
+const fmtMissing = (m: RangeMap) => Object.entries(m).map(([n, r]) => `${n} ${show(r)}`).join(", ");
+
+async function config(): Promise<Config> {
+  const q = new URLSearchParams(location.search);
+  let c: Config = {};
+  try {
+    const res = await fetch("config.json");
+    if (res.ok) c = await res.json();
+  } catch {
+    /* served without a config: URL parameters only */
+  }
+  return { mqtt: q.get("mqtt") ?? c.mqtt, server: q.get("server") ?? c.server, root: q.get("root") ?? c.root };
+}
+
+const BANDS = [
+  ["present", "--present"],
+  ["superseded", "--superseded"],
+  ["deleted", "--deleted"],
+  ["missing", "--missing"],
+  ["remoteMissing", "--remote"],
+] as const;
+
+/** Draw one node's bands: one row per band, each pixel's alpha its share of covered ticks. */
+function drawTimeline(canvas: HTMLCanvasElement, r: NodeRaster): void {
+  const ctx = canvas.getContext("2d")!;
+  const css = getComputedStyle(document.documentElement);
+  ctx.clearRect(0, 0, canvas.width, canvas.height);
+  const rowH = canvas.height / BANDS.length;
+  BANDS.forEach(([band, color], row) => {
+    const px = r[band];
+    ctx.fillStyle = css.getPropertyValue(color).trim();
+    for (let x = 0; x < px.length; x++) {
+      const v = px[x]!;
+      if (v <= 0) continue;
+      // a lone tick in a million still shows: at least a third of full strength
+      ctx.globalAlpha = Math.min(1, 0.33 + v);
+      ctx.fillRect(x, row * rowH, 1, rowH - 1);
+    }
+  });
+  ctx.globalAlpha = 1;
+}
+
+async function main(): Promise<void> {
+  const cfg = await config();
+  const status = $("connection");
+  if (!cfg.mqtt && !cfg.server) {
+    status.textContent = "no cluster given: open with ?mqtt=ws://HOST:PORT (MQTT over WebSocket) and/or &server=ws://HOST:PORT (a node's --ws-port)";
+    return;
+  }
+  const observer: RoleWorker<"observer"> = await spawnRole("observer", { entry: "observer.worker.js" });
+  let kv: RoleWorker<"console"> | undefined;
+  if (cfg.mqtt) await observer.connect({ mqtt: cfg.mqtt, root: cfg.root });
+  if (cfg.server) {
+    kv = await spawnRole("console", { entry: "console.worker.js" });
+    const hello = await kv.connect(cfg.server);
+    await observer.seed(await kv.state({ nodes: true, known: true, present: true, deleted: true }));
+    status.textContent = `broker ${cfg.mqtt ?? "(none)"} · server ${hello.node} at ${cfg.server}`;
+  } else status.textContent = `broker ${cfg.mqtt} · passive observer (repairs are broadcast on the gossip)`;
+  observer.gone.then((e) => (status.textContent = `observer stopped: ${e.message}`));
+
+  const rows = new Map<string, { tr: HTMLTableRowElement; canvas: HTMLCanvasElement }>();
+  let last: ClusterSnapshot | undefined;
+
+  async function refresh(): Promise<void> {
+    const snap = await observer.snapshot();
+    last = snap;
+    const tbody = $("nodes").querySelector("tbody")!;
+    const servers = new Map(snap.servers.map((s) => [s.name, s]));
+    for (const n of snap.nodes) {
+      let row = rows.get(n.name);
+      if (!row) {
+        const tr = document.createElement("tr");
+        tr.dataset.node = n.name;
+        tr.innerHTML = `<td class="name"></td><td class="num tick"></td><td class="num tock"></td><td class="num missing"></td><td><canvas class="timeline" width="600" height="30"></canvas></td>`;
+        tbody.append(tr);
+        row = { tr, canvas: tr.querySelector("canvas")! };
+        rows.set(n.name, row);
+      }
+      const unseen = snap.unseen[n.name];
+      const lacking = snap.matrix.filter((m) => m.node === n.name);
+      row.tr.querySelector(".name")!.textContent = n.name;
+      row.tr.querySelector(".tick")!.textContent = String(n.tick);
+      row.tr.querySelector(".tock")!.textContent = String(servers.get(n.name)?.tock ?? "");
+      const cell = row.tr.querySelector(".missing")! as HTMLElement;
+      cell.textContent = unseen ? show(unseen) : "-";
+      cell.className = `num missing${unseen || lacking.length ? " bad" : ""}`;
+    }
+    // timelines: one coarse call for all nodes
+    const width = Math.max(100, Math.round(rows.values().next().value?.canvas.clientWidth ?? 600));
+    const rasters = await observer.raster(snap.nodes.map((n) => n.name), width);
+    for (const r of rasters) {
+      const row = rows.get(r.node);
+      if (!row) continue;
+      if (row.canvas.width !== width) row.canvas.width = width;
+      drawTimeline(row.canvas, r);
+    }
+    // who lacks what
+    const mbody = $("matrix").querySelector("tbody")!;
+    mbody.replaceChildren(...snap.matrix.map((m) => {
+      const tr = document.createElement("tr");
+      tr.innerHTML = "<td></td><td></td><td></td>";
+      tr.children[0]!.textContent = m.server;
+      tr.children[1]!.textContent = `${m.node} ${show(m.lacks)}`;
+      tr.children[2]!.textContent = m.canServe.join(", ") || "nobody: lost unless marked";
+      return tr;
+    }));
+    $("unseen").textContent = Object.keys(snap.unseen).length ? `not seen published: ${fmtMissing(snap.unseen)}` : "every tick seen published";
+    // repair choices
+    const sel = $<HTMLSelectElement>("repair-node");
+    const want = ["", ...snap.nodes.map((n) => n.name)];
+    if ([...sel.options].map((o) => o.value).join() !== want.join()) {
+      const keep = sel.value;
+      sel.replaceChildren(...want.map((v) => new Option(v === "" ? "(every node)" : v, v)));
+      sel.value = want.includes(keep) ? keep : "";
+    }
+    // live feed, newest first
+    $("feed").replaceChildren(...snap.feed.slice(-60).reverse().map((e) => {
+      const li = document.createElement("li");
+      li.textContent = `${new Date(e.at).toISOString().slice(11, 19)} ${e.action} ${e.from ? `${e.from}: ` : ""}${e.summary}`;
+      return li;
+    }));
+  }
+
+  // ---- repair: preview (dry run), then apply after confirmation ----
+  let pending: { target: RangeMap; kind: "superseded" | "deleted"; broadcast: boolean } | undefined;
+  $("preview").addEventListener("click", async () => {
+    const node = $<HTMLSelectElement>("repair-node").value;
+    const kind = $<HTMLSelectElement>("repair-kind").value as "superseded" | "deleted";
+    const broadcast = $<HTMLInputElement>("repair-broadcast").checked;
+    let text: string;
+    if (kv) {
+      const plan = await kv.planMark(node, "missing", kind);
+      pending = { target: plan.target, kind, broadcast };
+      text = Object.keys(plan.changes).length === 0
+        ? `nothing to mark: ${node || "no node"} has no missing ticks on the server`
+        : `would mark ${kind}: ${fmtMissing(plan.changes)}\n${Object.keys(plan.unchanged).length ? `unchanged (present or marked already): ${fmtMissing(plan.unchanged)}\n` : ""}could resurface: ${plan.couldResurface.join(", ") || "nothing"}\n${broadcast ? "on every server" : "on this server only"}`;
+      if (Object.keys(plan.changes).length === 0) pending = undefined;
+    } else {
+      const unseen = last?.unseen ?? {};
+      const target = node === "" ? unseen : unseen[node] ? { [node]: unseen[node]! } : {};
+      pending = Object.keys(target).length ? { target, kind, broadcast: true } : undefined;
+      text = pending ? `would broadcast: mark ${kind} ${fmtMissing(target)} on every server (from the gossip; connect a server for a per-server preview)` : `nothing to mark: ${node || "no node"} has no unseen ticks`;
+    }
+    $("plan-text").textContent = text;
+    $("apply").hidden = !pending;
+    $("plan").hidden = false;
+  });
+  $("cancel").addEventListener("click", () => {
+    pending = undefined;
+    $("plan").hidden = true;
+  });
+  $("apply").addEventListener("click", async () => {
+    if (!pending) return;
+    const p = pending;
+    pending = undefined;
+    $("plan").hidden = true;
+    if (kv) await kv.mark(p.target, p.kind, { broadcast: p.broadcast });
+    else await observer.broadcast({ [p.kind]: p.target });
+    $("repair-result").textContent = `marked ${p.kind}: ${fmtMissing(p.target)}${p.broadcast ? " on every server" : ""}`;
+    if (kv) await observer.seed(await kv.state({ known: true, deleted: true }));
+    await refresh();
+  });
+
+  for (;;) {
+    try {
+      await refresh();
+    } catch (e) {
+      status.textContent = `error: ${(e as Error).message}`;
+    }
+    await new Promise((r) => setTimeout(r, 400));
+  }
+}
+
+void main();

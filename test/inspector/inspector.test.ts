@@ -1,0 +1,91 @@
+// The cluster inspector in real Chromium: a cluster on Mosquitto (MQTT over WebSocket for the
+// page), a publisher that skips a tick, the page showing the gap, a previewed and confirmed mark,
+// and the gap gone. Screenshots are kept in test-results/.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { mkdirSync } from "node:fs";
+import mqtt from "mqtt";
+import type { Browser, Page } from "playwright-core";
+import { freePort, startMosquitto, type Broker } from "../support/mosquitto.js";
+import { startNodes, stopAll, waitFor, type TestNode } from "../support/cluster.js";
+import { launchChromium } from "../support/chromium.js";
+import { serveWebSocket } from "../../src/server/ws-server.js";
+import type { ClientServer } from "../../src/server/tcp-server.js";
+import { serveInspector } from "../../src/cli/inspector-server.js";
+import { encodeValue } from "../../src/wire/codec.js";
+import { Path } from "../../src/wire/path.js";
+
+const SHOTS = new URL("../../test-results/", import.meta.url);
+let broker: Broker, wsPort: number;
+let nodes: TestNode[] = [];
+let ws: ClientServer;
+let site: { url: string; close(): Promise<void> };
+let browser: Browser;
+
+beforeAll(async () => {
+  mkdirSync(SHOTS, { recursive: true });
+  wsPort = await freePort();
+  broker = await startMosquitto({ websocketPort: wsPort });
+  nodes = await startNodes(broker.url, ["alpha", "beta", "gamma"]);
+  nodes[0]!.node.set(Path.of("one"), 1);
+  nodes[1]!.node.set(Path.of("two"), 2);
+  ws = await serveWebSocket(nodes[0]!.node, { port: 0 });
+  site = await serveInspector({ mqtt: `ws://127.0.0.1:${wsPort}`, server: `ws://127.0.0.1:${ws.port}` }, { port: 0 });
+  browser = await launchChromium();
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await site?.close();
+  await ws?.close();
+  await stopAll(nodes);
+  await broker?.stop();
+});
+
+const cell = (page: Page, node: string, cls: string) => page.locator(`tr[data-node="${node}"] td.${cls}`);
+
+/** Pixels of the missing band (4th of 5 rows) of a node's timeline that are drawn. */
+function missingPixels(page: Page, node: string): Promise<number> {
+  return page.evaluate((n) => {
+    const c = document.querySelector(`tr[data-node="${n}"] canvas`) as HTMLCanvasElement;
+    const row = c.height / 5;
+    const data = c.getContext("2d")!.getImageData(0, Math.floor(row * 3 + 1), c.width, 1).data;
+    let drawn = 0;
+    for (let i = 3; i < data.length; i += 4) if (data[i]! > 0) drawn++;
+    return drawn;
+  }, node);
+}
+
+describe("the cluster inspector in Chromium", () => {
+  it("shows a skipped tick, previews the mark, applies it and shows the gap gone", async () => {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    const errors: string[] = [];
+    page.on("pageerror", (e) => errors.push(e.message));
+    await page.goto(site.url);
+    await expect.poll(() => cell(page, "alpha", "tick").textContent(), { timeout: 10_000 }).toBe("1");
+
+    const ghost = await mqtt.connectAsync(broker.url);
+    for (const tick of [1, 3]) await ghost.publishAsync("moat/kv/update", Buffer.from(encodeValue({ node: "ghost", tick, prev: null, path: Path.of("ghost", `t${tick}`), value: tick, tock: 1 })));
+    await ghost.endAsync();
+
+    await expect.poll(() => cell(page, "ghost", "missing").textContent(), { timeout: 10_000 }).toBe("[2]");
+    await expect.poll(() => page.locator("#matrix tbody").textContent(), { timeout: 10_000 }).toContain("ghost [2]nobody: lost unless marked");
+    expect(await cell(page, "gamma", "tick").textContent()).toBe("0"); // a server that changed nothing is listed too
+    expect(await missingPixels(page, "ghost")).toBeGreaterThan(100); // a third of the timeline is tick 2
+    await page.screenshot({ path: new URL("inspector-1-gap.png", SHOTS).pathname, fullPage: true });
+
+    await page.selectOption("#repair-node", "ghost");
+    await page.click("#preview");
+    await expect.poll(() => page.locator("#plan-text").textContent(), { timeout: 5000 }).toMatch(/would mark superseded: ghost \[2\]/);
+    expect(await page.locator("#plan-text").textContent()).toMatch(/could resurface: ghost\.t1 \(ghost tick 1\)/);
+    await page.screenshot({ path: new URL("inspector-2-preview.png", SHOTS).pathname, fullPage: true });
+    expect(nodes.every((n) => JSON.stringify(n.node.ledger.missing()) === '{"ghost":[2]}')).toBe(true); // the preview changed nothing
+
+    await page.click("#apply");
+    await waitFor(() => nodes.every((n) => Object.keys(n.node.ledger.missing()).length === 0), 10_000);
+    await expect.poll(() => cell(page, "ghost", "missing").textContent(), { timeout: 10_000 }).toBe("-");
+    await expect.poll(() => missingPixels(page, "ghost"), { timeout: 5000 }).toBe(0);
+    expect(await page.locator("#repair-result").textContent()).toBe("marked superseded: ghost [2] on every server");
+    await page.screenshot({ path: new URL("inspector-3-repaired.png", SHOTS).pathname, fullPage: true });
+    expect(errors).toEqual([]);
+  });
+});
