@@ -4,6 +4,7 @@
 //   npm run bench                      build, then run; prints a table, then a JSON document
 //   npm run bench -- --json out.json   also writes the JSON document to out.json
 //   npm run bench -- --no-node         skips the node benchmark (bench/node.ts)
+//   npm run bench -- --no-inspector    skips the inspector benchmark (bench/inspector.ts)
 //
 // Workloads (bench/README.md explains each):
 //   1  building sets by point adds: sequential, holey (every 100th / 77th tick skipped), random order
@@ -22,6 +23,7 @@ import { RoaringBitmap32, roaringLibraryInitialize } from "roaring-wasm";
 import { RangeSet, init } from "../src/core/range-set.js";
 import { SortedArraySet, type BaselineItem } from "./baseline/sorted-array-set.js";
 import { benchNode, printNode } from "./node.js";
+import { benchInspector, printInspector } from "./inspector.js";
 import { type Case, type Noise, type Stats, formatNs, formatStats, gcAvailable, measure, measureNoise, table, timed } from "./harness.js";
 
 // ---- command line ----
@@ -473,6 +475,15 @@ if (nodeBench) {
   );
 }
 
+// ---- the inspector (issue 5): responsive with 100 nodes and a million intervals ----
+
+const inspectorBench = argv.includes("--no-inspector") ? undefined : await benchInspector();
+if (inspectorBench) {
+  printInspector(inspectorBench);
+  const l = inspectorBench.large;
+  targets.push({ target: "inspector responsive with 100 nodes and 1M intervals (no main-thread task > 100 ms, >= 30 fps)", pass: l.longestTaskMs < 100 && l.fps >= 30, detail: `${l.fps.toFixed(0)} fps, longest task ${l.longestTaskMs.toFixed(0)} ms, refresh ${l.refreshMedianMs.toFixed(1)} ms` });
+}
+
 console.log("\nTargets:");
 for (const t of targets) console.log(`${t.pass ? "PASS" : "MISS"}  ${t.target}: ${t.detail}`);
 
@@ -504,6 +515,7 @@ const doc = {
   targets,
   peers,
   node: nodeBench,
+  inspector: inspectorBench,
 };
 // Four significant digits are plenty for timings that move by more than that between runs.
 const json = JSON.stringify(doc, (_, v: unknown) => (typeof v === "number" && !Number.isInteger(v) ? Number(v.toPrecision(4)) : v), 2);

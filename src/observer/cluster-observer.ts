@@ -58,8 +58,13 @@ export interface ClusterSnapshot {
   at: number;
   nodes: NodeSummary[];
   servers: ServerView[];
-  /** Ticks the observer has not seen published (its own missing set): lost, or sent before it listened (see seed). */
+  /**
+   * Ticks the observer has not seen published (its own missing set): lost, or sent before it
+   * listened (see seed). Each node's list is cut to its first SNAPSHOT_ITEMS items (the page
+   * does not need a million); unseenCount has the full number of ticks.
+   */
   unseen: RangeMap;
+  unseenCount: Record<string, Tick>;
   matrix: MatrixCell[];
   feed: GossipEvent[];
 }
@@ -86,6 +91,8 @@ export interface ObserverOptions {
 }
 
 const OBSERVER = "\u0000observer";
+/** Items of a range list a snapshot carries at most, per node. */
+export const SNAPSHOT_ITEMS = 50;
 
 function describe(action: Action, msg: Record<string, unknown>): string {
   const keys = (o: unknown) => (o && typeof o === "object" ? Object.keys(o) : []);
@@ -191,7 +198,17 @@ export class ClusterObserver {
       if (!ledger.get(s.name)) nodes.push({ name: s.name, tick: 0, counts: { present: 0, superseded: 0, deleted: 0, missing: 0, remoteMissing: 0 } });
     }
     const now = Date.now();
-    const unseen = ledger.missing();
+    const unseen: RangeMap = {};
+    const unseenCount: Record<string, Tick> = {};
+    for (const name of ledger.nodeNames) {
+      const n = ledger.get(name)!;
+      if (n.tick === 0) continue;
+      using m = n.missing();
+      if (m.isEmpty) continue;
+      unseenCount[name] = m.count();
+      const items = m.toState();
+      unseen[name] = items.length > SNAPSHOT_ITEMS ? items.slice(0, SNAPSHOT_ITEMS) : items;
+    }
     const servers = [...this.#servers.values()].map((s) => ({ ...s, tick: ledger.get(s.name)?.tick ?? s.tick }));
     const alive = servers.filter((s) => now - s.lastSeen < this.#staleAfter);
     const matrix: MatrixCell[] = [];
@@ -209,7 +226,7 @@ export class ClusterObserver {
         matrix.push({ server: s.name, node, lacks, canServe });
       }
     }
-    return { at: now, nodes, servers, unseen, matrix, feed: [...this.#feed] };
+    return { at: now, nodes, servers, unseen, unseenCount, matrix, feed: [...this.#feed] };
   }
 
   /** One node's timeline over [lo, hi) (default [1, tick + 1)) in `width` pixels per band. */

@@ -78,7 +78,7 @@ describe("the passive observer", () => {
       {
         at: 10_000, nodes: [{ name: "a", tick: 3, counts: { present: 2, superseded: 0, deleted: 0, missing: 1, remoteMissing: 0 } }],
         servers: [{ name: "a", tick: 3, tock: 9, lastSeen: 9_500, lacks: { ghost: [2] }, announced: {}, messages: 4 }],
-        unseen: { a: [2] }, matrix: [{ server: "a", node: "ghost", lacks: [2], canServe: [] }],
+        unseen: { a: [2] }, unseenCount: { a: 1 }, matrix: [{ server: "a", node: "ghost", lacks: [2], canServe: [] }],
         feed: [{ at: 9_000, action: "info", from: "a", summary: "missing ghost [2]" }],
       },
       "HEADER",

@@ -16,7 +16,7 @@ export function createRole<R extends Role>(role: R, deps: RuntimeDeps): RoleApis
   const make: { [K in Role]: () => RoleApis[K] } = {
     ledger: createLedgerApi,
     node: () => createNodeApi({ storage: deps.storage }),
-    observer: createObserverApi,
+    observer: () => createObserverApi(deps.connect),
     console: () => createConsoleApi(deps.connect),
   };
   return make[role]() as RoleApis[R];

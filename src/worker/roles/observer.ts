@@ -6,12 +6,18 @@ import { MqttTransport } from "../../transport/mqtt-transport.js";
 import type { InfoMessage } from "../../wire/messages.js";
 import { encodeValue } from "../../wire/codec.js";
 import mqtt from "mqtt";
+import type { Connect } from "./console.js";
 
 export interface ObserverApi {
   /** Listen to the cluster's broker (ws:// in browsers). Resolves once connected. */
   connect(options: { mqtt: string; root?: string }): Promise<void>;
   /** Seed the view from a server's get_state reply (nodes, known, present, deleted). */
   seed(state: Record<string, unknown>): void;
+  /**
+   * Seed the view from a server directly (ws://HOST:PORT in browsers): the state, which can
+   * hold millions of intervals, goes from the server into this worker and nowhere else.
+   */
+  seedFrom(server: string): Promise<{ node: string }>;
   snapshot(): ClusterSnapshot;
   /** Timelines of several nodes in one call (one raster per node and band). */
   raster(nodes: string[], width: number, range?: { lo: Tick; hi: Tick }): NodeRaster[];
@@ -20,7 +26,7 @@ export interface ObserverApi {
   close(): Promise<void>;
 }
 
-export function createObserverApi(): ObserverApi {
+export function createObserverApi(connect: Connect): ObserverApi {
   let observer: ClusterObserver | undefined;
   let url = "";
   let root = "moat.kv";
@@ -38,6 +44,16 @@ export function createObserverApi(): ObserverApi {
       await observer.start();
     },
     seed: (state: Record<string, unknown>) => need("seed").seed(state),
+    async seedFrom(server: string) {
+      const o = need("seedFrom");
+      const c = await connect(server);
+      try {
+        o.seed(await c.request("get_state", { nodes: true, known: true, present: true, deleted: true }));
+        return { node: c.greeting.node };
+      } finally {
+        c.close();
+      }
+    },
     snapshot: () => need("snapshot").snapshot(),
     raster(nodes: string[], width: number, range?: { lo: Tick; hi: Tick }) {
       const o = need("raster");

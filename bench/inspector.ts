@@ -1,0 +1,112 @@
+// Does the inspector stay responsive with 100 nodes and a 1,000,000-interval set?
+//
+//   node --import tsx bench/inspector.ts      (needs dist/inspector: npm run build)
+//
+// Measure: in real Chromium, the page's refresh (a snapshot and the rasters of every node from the
+// observer worker, then drawing the canvases) as performance measures, the main thread's long
+// tasks (> 50 ms, which a user feels), and animation frames per second while it runs.
+// Candidates: the same page on a small cluster (3 nodes, a few ticks): the baseline, same run.
+// Vary: 100 nodes, one of them with 1,000,000-interval present and superseded sets (they
+// interleave: every other tick), as a node that changed a million entries once each.
+
+import type { Page } from "playwright-core";
+import { init, RangeSet } from "../src/core/range-set.js";
+import { TicktockNode } from "../src/node/node.js";
+import { MqttTransport } from "../src/transport/mqtt-transport.js";
+import { startEmbeddedBroker } from "../src/transport/embedded-broker.js";
+import { serveWebSocket } from "../src/server/ws-server.js";
+import { serveInspector } from "../src/cli/inspector-server.js";
+import { launchChromium } from "../test/support/chromium.js";
+
+interface Figures {
+  refreshMedianMs: number;
+  refreshP90Ms: number;
+  longTasks: number;
+  longestTaskMs: number;
+  fps: number;
+}
+
+/** Runs in the page. A string, so that no build helper of this file's compiler leaks into it. */
+const MEASURE = `async (duration) => {
+  performance.clearMeasures("ticktock:refresh");
+  const tasks = [];
+  const po = new PerformanceObserver((l) => l.getEntries().forEach((e) => tasks.push(e.duration)));
+  po.observe({ type: "longtask", buffered: false });
+  let frames = 0;
+  const t0 = performance.now();
+  await new Promise((resolve) => {
+    const tick = () => {
+      frames++;
+      if (performance.now() - t0 < duration) requestAnimationFrame(tick);
+      else resolve();
+    };
+    requestAnimationFrame(tick);
+  });
+  po.disconnect();
+  const r = performance.getEntriesByName("ticktock:refresh").map((e) => e.duration).sort((a, b) => a - b);
+  const at = (q) => r[Math.min(r.length - 1, Math.floor(q * r.length))] ?? NaN;
+  return { refreshMedianMs: at(0.5), refreshP90Ms: at(0.9), longTasks: tasks.length, longestTaskMs: Math.max(0, ...tasks), fps: frames / ((performance.now() - t0) / 1000) };
+}`;
+
+async function measure(page: Page, ms: number): Promise<Figures> {
+  return page.evaluate(`(${MEASURE})(${ms})`) as Promise<Figures>;
+}
+
+async function scenario(nodes: number, bigIntervals: number): Promise<Figures> {
+  await init();
+  const broker = await startEmbeddedBroker(0, "127.0.0.1", 0);
+  const node = new TicktockNode({ name: "bench", transport: new MqttTransport({ url: broker.url }), startupWait: 0, announceInterval: 0, log: () => {} });
+  await node.start();
+  // the cluster's state, as a get_state snapshot: `nodes` nodes with 1,000 ticks each, one of
+  // them holding every other tick of 2 * bigIntervals (bigIntervals intervals)
+  const names = Array.from({ length: nodes }, (_, i) => `n${String(i).padStart(3, "0")}`);
+  const nodeTicks = Object.fromEntries(names.map((n, i) => [n, i === 0 && bigIntervals > 0 ? 2 * bigIntervals : 1000]));
+  const present: Record<string, unknown[]> = Object.fromEntries(names.map((n) => [n, [[1, 1001]]]));
+  const known: Record<string, unknown[]> = {};
+  if (bigIntervals > 0) {
+    // present and superseded interleave, one interval each per entry: the fragmented case
+    using odd = new RangeSet(), even = new RangeSet();
+    for (let t = 1; t <= 2 * bigIntervals; t += 2) odd.add(t);
+    for (let t = 2; t <= 2 * bigIntervals; t += 2) even.add(t);
+    present[names[0]!] = odd.toState();
+    known[names[0]!] = even.toState();
+  }
+  node.importState({ nodes: nodeTicks, known: known as never, present: present as never });
+  const ws = await serveWebSocket(node, { port: 0 });
+  const site = await serveInspector({ mqtt: broker.wsUrl, server: `ws://127.0.0.1:${ws.port}` }, { port: 0 });
+  const browser = await launchChromium();
+  try {
+    const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
+    await page.goto(site.url);
+    await page.waitForFunction(`document.querySelectorAll("#nodes tbody tr").length >= ${nodes}`, undefined, { timeout: 120_000 });
+    await page.waitForTimeout(3000); // let the first, seeding refreshes pass
+    return await measure(page, 5000);
+  } finally {
+    await browser.close();
+    await site.close();
+    await ws.close();
+    await node.stop();
+    await broker.close();
+  }
+}
+
+export async function benchInspector(): Promise<{ small: Figures; large: Figures }> {
+  const small = await scenario(3, 0);
+  const large = await scenario(100, 1_000_000);
+  return { small, large };
+}
+
+export function printInspector(r: { small: Figures; large: Figures }): void {
+  const f = (x: Figures) => `refresh median ${x.refreshMedianMs.toFixed(1)} ms (p90 ${x.refreshP90Ms.toFixed(1)}), ${x.fps.toFixed(0)} fps, ${x.longTasks} long tasks (longest ${x.longestTaskMs.toFixed(0)} ms)`;
+  console.log("\nInspector in Chromium (5 s each)");
+  console.log(`  baseline, 3 nodes:                          ${f(r.small)}`);
+  console.log(`  100 nodes, one with 1,000,000 intervals:    ${f(r.large)}`);
+  console.log(`  refresh ratio large/small: ${(r.large.refreshMedianMs / r.small.refreshMedianMs).toFixed(1)}x; frames ratio: ${(r.large.fps / r.small.fps).toFixed(2)}`);
+  console.log(`  ${r.large.longestTaskMs < 100 && r.large.fps >= 30 ? "PASS" : "MISS"}  responsive: no main-thread task over 100 ms and >= 30 fps with 100 nodes and 1M intervals`);
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const r = await benchInspector();
+  printInspector(r);
+  console.log(JSON.stringify(r, null, 2));
+}
