@@ -12,7 +12,7 @@ import { MessageError } from "../core/errors.js";
 import { RangeSet, type RangeSetState } from "../core/range-set.js";
 import { tickMax, tickOut, type Tick } from "../core/tick.js";
 import type { ChainLink, InfoMessage, RangeMap, StateFlags, StateReply, UpdateMessage } from "../wire/messages.js";
-import { fieldChain, fieldNames, fieldRangeMap, fieldString, fieldTick, fieldTickMap, isMap } from "../wire/parse.js";
+import { fieldChain, fieldNames, fieldRangeMap, fieldString, fieldTick, fieldTickMap, isMap, parseUpdate, type ParsedUpdate } from "../wire/parse.js";
 import { NodeTicks } from "./node-ticks.js";
 
 /** What applying an update did. */
@@ -103,24 +103,22 @@ export class TickLedger {
    */
   applyUpdate(msg: UpdateMessage, previous: ChainLink | null = null, accepted = true): UpdateEffect {
     const api = "TickLedger.applyUpdate";
-    if (!isMap(msg)) throw new MessageError(`${api}: update ${String(msg)} is not a map`, "");
-    const resent = msg.chain !== undefined;
-    const links = resent ? fieldChain(api, msg.chain, "chain") : fieldChain(api, { node: msg.node, tick: msg.tick, prev: msg.prev }, "update");
-    if (links.length === 0) throw new MessageError(`${api}: update has no chain; expected node and tick`, "chain");
+    const u = parseUpdate(api, msg);
     const old = previous === null || previous === undefined ? [] : fieldChain(api, previous, "previous");
-    const tock = msg.tock === undefined ? undefined : fieldTick(api, msg.tock, "tock");
-    const sender = resent && msg.node !== undefined ? fieldString(api, msg.node, "node") : undefined;
-    const senderTick = sender !== undefined && msg.tick !== undefined ? fieldTick(api, msg.tick, "tick") : undefined;
+    return this.applyParsedUpdate(u, old, accepted);
+  }
 
-    if (tock !== undefined) this.seeTock(tock);
-    if (sender !== undefined && senderTick !== undefined && sender !== "") this.ensure(sender).raise(senderTick);
+  /** applyUpdate for an update already checked by parseUpdate (the node parses once, here). */
+  applyParsedUpdate(u: ParsedUpdate, previous: readonly { node: string; tick: Tick }[], accepted: boolean): UpdateEffect {
+    const { links } = u;
+    if (u.tock !== undefined) this.seeTock(u.tock);
+    if (u.sender !== undefined && u.senderTick !== undefined && u.sender !== "") this.ensure(u.sender).raise(u.senderTick);
     for (const l of links) {
       const n = this.ensure(l.node);
       n.raise(l.tick);
       n.remoteMissing.discard(l.tick);
     }
-    const deleted = !("value" in msg);
-    if (deleted) this.ensure(links[0]!.node).deleted.add(links[0]!.tick);
+    if (u.deleted) this.ensure(links[0]!.node).deleted.add(links[0]!.tick);
 
     const superseded: Record<string, Tick[]> = {};
     const drop = (from: readonly { node: string; tick: Tick }[], keep: readonly { node: string; tick: Tick }[]) => {
@@ -132,12 +130,12 @@ export class TickLedger {
       }
     };
     if (accepted) {
-      drop(old, links);
+      drop(previous, links);
       for (const l of links) this.ensure(l.node).markPresent(l.tick);
     } else {
-      drop(links, old);
+      drop(links, previous);
     }
-    return { deleted, superseded };
+    return { deleted: u.deleted, superseded };
   }
 
   /**

@@ -46,14 +46,3 @@ export function toWire(links: readonly Link[], ended: boolean, limit = Infinity)
   }
   return prev ?? null;
 }
-
-/** Whether a wire chain ends with prev: null (true) or was cut short (prev absent). */
-export function wireEnded(chain: unknown): boolean {
-  let cur = chain as { prev?: unknown } | null | undefined;
-  while (cur && typeof cur === "object") {
-    if (!("prev" in cur)) return false;
-    if (cur.prev === null) return true;
-    cur = cur.prev as { prev?: unknown };
-  }
-  return true;
-}

@@ -18,11 +18,11 @@ import { tickSucc, type Tick } from "../core/tick.js";
 import { TickLedger, type MarkResult } from "../ledger/tick-ledger.js";
 import { decodeValue, encodeValue } from "../wire/codec.js";
 import type { InfoMessage, RangeMap, StateFlags, StateReply, UpdateMessage } from "../wire/messages.js";
-import { fieldChain, fieldTick, isMap } from "../wire/parse.js";
+import { fieldTick, isMap, parseUpdate } from "../wire/parse.js";
 import { Path } from "../wire/path.js";
 import { MessageError } from "../core/errors.js";
 import type { Action, GossipTransport, TransportState } from "../transport/transport.js";
-import { extend, sameHead, succeeds, toWire, wireEnded, type Link } from "./chain.js";
+import { extend, sameHead, succeeds, toWire, type Link } from "./chain.js";
 import { EntryStore, type Entry } from "./entry-store.js";
 import { formatMissing } from "./errors.js";
 import { Log, type LogSink } from "./log.js";
@@ -304,19 +304,16 @@ export class TicktockNode {
 
   /** Apply an update from gossip, a state file or a join: decide which version wins. */
   #onUpdate(msg: UpdateMessage): void {
-    const api = "update";
     const path = msg.path;
-    if (!(path instanceof Path)) throw new MessageError(`${api}.path is not a Path (msgpack ext 3)`, "path");
-    const wireChain = msg.chain !== undefined ? msg.chain : "prev" in msg ? { node: msg.node, tick: msg.tick, prev: msg.prev } : { node: msg.node, tick: msg.tick };
-    const links = fieldChain(api, wireChain, msg.chain !== undefined ? "chain" : api) as Link[];
-    const ended = wireEnded(wireChain);
-    const deleted = !("value" in msg);
-    const tock = msg.tock === undefined ? 0 : fieldTick(api, msg.tock, "tock");
+    if (!(path instanceof Path)) throw new MessageError("update.path is not a Path (msgpack ext 3)", "path");
+    const u = parseUpdate("update", msg);
+    const links = u.links as Link[];
+    const tock = u.tock ?? 0;
     const cur = this.store.get(path);
     if (cur && sameHead(cur.links, links)) {
       // An echo or a re-send of the version held: its ticks are present; keep the longer chain.
-      this.ledger.applyUpdate(msg, null, true);
-      if (links.length > cur.links.length) this.store.set({ ...cur, links, ended });
+      this.ledger.applyParsedUpdate(u, [], true);
+      if (links.length > cur.links.length) this.store.set({ ...cur, links, ended: u.ended });
       return;
     }
     let accepted: boolean;
@@ -324,12 +321,12 @@ export class TicktockNode {
     else if (succeeds(cur.links, links)) accepted = false; // stale: what we hold is based on it
     else if (succeeds(links, cur.links) || cur.deleted) accepted = true;
     else accepted = tock > cur.tock || (tock === cur.tock && links[0]!.node > cur.links[0]!.node); // concurrent
-    this.ledger.applyUpdate(msg, cur ? toWire(cur.links, cur.ended) : null, accepted);
+    this.ledger.applyParsedUpdate(u, cur?.links ?? [], accepted);
     if (!accepted) return;
-    const entry: Entry = { path, value: deleted ? undefined : msg.value, deleted, links, ended, tock };
+    const entry: Entry = { path, value: u.deleted ? undefined : msg.value, deleted: u.deleted, links, ended: u.ended, tock };
     this.store.set(entry);
     this.stats.updatesApplied++;
-    this.#writer?.appendUpdate({ node: links[0]!.node, tick: links[0]!.tick, prev: toWire(links.slice(1), ended), path, value: entry.value, deleted, tock });
+    this.#writer?.appendUpdate({ node: links[0]!.node, tick: links[0]!.tick, prev: toWire(links.slice(1), u.ended), path, value: entry.value, deleted: u.deleted, tock });
     for (const fn of this.#listeners.entry) fn(entry);
   }
 
@@ -583,12 +580,10 @@ export class TicktockNode {
     const links = extend(this.name, tick, cur?.links ?? []);
     const ended = cur ? cur.ended : true;
     const tock = this.ledger.nextTock();
-    const full: UpdateMessage = { node: this.name, tick, prev: toWire(links.slice(1), ended), path, tock };
-    if (!deleted) full.value = value;
-    this.ledger.applyUpdate(full, cur ? toWire(cur.links, cur.ended) : null, true);
+    this.ledger.applyParsedUpdate({ links, ended, deleted, tock, sender: undefined, senderTick: undefined }, cur?.links ?? [], true);
     const entry: Entry = { path, value: deleted ? undefined : value, deleted, links, ended, tock };
     this.store.set(entry);
-    this.#writer?.appendUpdate({ node: this.name, tick, prev: full.prev, path, value, deleted, tock });
+    this.#writer?.appendUpdate({ node: this.name, tick, prev: toWire(links.slice(1), ended), path, value, deleted, tock });
     // upstream's key order: node, tick, prev, path, value, tock; the chain bounded for the wire
     const wire: Record<string, unknown> = { node: this.name, tick, prev: toWire(links.slice(1), ended, this.#o.chainLength - 1), path };
     if (!deleted) wire.value = value;

@@ -111,3 +111,39 @@ export function chainOf(links: readonly { node: string; tick: Tick }[], ended = 
   }
   return prev ?? null;
 }
+
+/** An update message, checked: its chain as flat links, and the fields around it. */
+export interface ParsedUpdate {
+  links: { node: string; tick: Tick }[];
+  /** The chain ends with prev: null (false: it was cut short). */
+  ended: boolean;
+  /** No `value`: a deletion. */
+  deleted: boolean;
+  tock: Tick | undefined;
+  /** A re-sent update names its sender and the sender's tick. */
+  sender: string | undefined;
+  senderTick: Tick | undefined;
+}
+
+/**
+ * Check an `update` (fresh: node, tick, prev inline; re-sent: `chain` plus the sender's node and
+ * tick) and flatten its chain. Throws MessageError naming the field.
+ */
+export function parseUpdate(api: string, msg: unknown): ParsedUpdate {
+  if (!isMap(msg)) throw new MessageError(`${api}: update ${show(msg)} is not a map`, "");
+  const resent = msg.chain !== undefined;
+  const wire = resent ? msg.chain : "prev" in msg ? { node: msg.node, tick: msg.tick, prev: msg.prev } : { node: msg.node, tick: msg.tick };
+  const links = fieldChain(api, wire, resent ? "chain" : "update");
+  if (links.length === 0) throw new MessageError(`${api}: update has no chain; expected node and tick`, "chain");
+  let ended = true;
+  for (let cur = wire as { prev?: unknown } | null; cur && typeof cur === "object"; cur = cur.prev as { prev?: unknown }) {
+    if (!("prev" in cur)) ended = false;
+  }
+  const sender = resent && msg.node !== undefined ? fieldString(api, msg.node, "node") : undefined;
+  return {
+    links, ended, deleted: !("value" in msg),
+    tock: msg.tock === undefined ? undefined : fieldTick(api, msg.tock, "tock"),
+    sender,
+    senderTick: sender !== undefined && msg.tick !== undefined ? fieldTick(api, msg.tick, "tick") : undefined,
+  };
+}

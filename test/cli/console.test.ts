@@ -1,41 +1,28 @@
-// The recovery console end to end: real `ticktock` processes against ticktock nodes on a real
+// The recovery console end to end: real `ticktock` processes against ticktock f.nodes on a real
 // Mosquitto broker, following the seed's procedure.
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import mqtt from "mqtt";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { startMosquitto, freePort, type Broker } from "../support/mosquitto.js";
-import { startNodes, stopAll, waitFor, type TestNode } from "../support/cluster.js";
+import { freePort } from "../support/mosquitto.js";
+import { startNodes, waitFor, mosquittoFixture } from "../support/cluster.js";
 import { runToEnd } from "../support/cli.js";
-import { serveTcp, type ClientServer } from "../../src/server/tcp-server.js";
+import { serveTcp } from "../../src/server/tcp-server.js";
 import { encodeValue } from "../../src/wire/codec.js";
 import { Path } from "../../src/wire/path.js";
 
-let broker: Broker;
-let nodes: TestNode[] = [];
-let servers: ClientServer[] = [];
-beforeAll(async () => {
-  broker = await startMosquitto();
-});
-afterAll(async () => {
-  await broker.stop();
-});
-afterEach(async () => {
-  for (const s of servers) await s.close();
-  await stopAll(nodes);
-  nodes = [];
-  servers = [];
-});
+const f = mosquittoFixture();
 
 async function cluster(names: string[]): Promise<string[]> {
-  nodes = await startNodes(broker.url, names);
-  servers = await Promise.all(nodes.map((n) => serveTcp(n.node, { port: 0 })));
+  f.nodes = await startNodes(f.broker.url, names);
+  const servers = await Promise.all(f.nodes.map((n) => serveTcp(n.node, { port: 0 })));
+  f.servers.push(...servers);
   return servers.map((s) => `127.0.0.1:${s.port}`);
 }
 
 async function publish(msgs: Record<string, unknown>[]): Promise<void> {
-  const c = await mqtt.connectAsync(broker.url);
+  const c = await mqtt.connectAsync(f.broker.url);
   for (const m of msgs) await c.publishAsync("moat/kv/update", Buffer.from(encodeValue(m)));
   await c.endAsync();
 }
@@ -49,7 +36,7 @@ describe("the seed's repair procedure with ticktock", () => {
       { node: "ghost", tick: 1, prev: null, path: Path.of("ghost", "a"), value: "g1", tock: 1 },
       { node: "ghost", tick: 3, prev: null, path: Path.of("ghost", "c"), value: "g3", tock: 1 },
     ]);
-    await waitFor(() => nodes.every((n) => n.node.ledger.get("ghost")?.tick === 3), 5000);
+    await waitFor(() => f.nodes.every((n) => n.node.ledger.get("ghost")?.tick === 3), 5000);
     for (const [i, a] of addr.entries()) {
       const r = await tt("internal", "state", "-ndmrk", "--server", a);
       expect(r.code).toBe(0);
@@ -58,7 +45,7 @@ describe("the seed's repair procedure with ticktock", () => {
     const mark = await tt("internal", "mark", "-b", "ghost", "--server", addr[0]!);
     expect(mark.code).toBe(0);
     expect(mark.stdout).toMatch(/^known:\n  ghost:\n  - 2\nnode: test1\nseq: 4\ntock: \d+\n$/);
-    await waitFor(() => nodes.every((n) => Object.keys(n.node.ledger.missing()).length === 0), 5000);
+    await waitFor(() => f.nodes.every((n) => Object.keys(n.node.ledger.missing()).length === 0), 5000);
     for (const a of addr) {
       const r = await tt("internal", "state", "-m", "--json", "--server", a);
       expect(JSON.parse(r.stdout).missing).toEqual({});
@@ -69,22 +56,22 @@ describe("the seed's repair procedure with ticktock", () => {
 
   it("takes a node out of maintainer-only mode when its own gap is marked", async () => {
     const addr = await cluster(["a", "b"]);
-    nodes[0]!.node.set(Path.of("x"), 1);
+    f.nodes[0]!.node.set(Path.of("x"), 1);
     await publish([{ node: "a", tick: 4, prev: null, path: Path.of("y"), value: "forged", tock: 9 }]);
-    await waitFor(() => nodes[0]!.node.mode === "maintainer", 5000);
+    await waitFor(() => f.nodes[0]!.node.mode === "maintainer", 5000);
     const refused = await tt("data", "x", "get", "--server", addr[0]!);
     expect(refused.code).toBe(1);
     expect(refused.stderr).toBe("ticktock: get_value: maintainer-only: missing ticks a [[2, 4]]\n");
     const dry = await tt("internal", "mark", "a", "--dry-run", "--server", addr[0]!);
     expect(dry.stdout).toContain("would_mark_superseded:\n  a:\n  - - 2\n    - 4\n");
     expect(dry.stdout).toContain("could_resurface:\n- x (a tick 1)\n");
-    expect(nodes[0]!.node.mode).toBe("maintainer"); // the dry run changed nothing
+    expect(f.nodes[0]!.node.mode).toBe("maintainer"); // the dry run changed nothing
     const mark = await tt("internal", "mark", "--broadcast", "a", "--server", addr[0]!);
     expect(mark.code).toBe(0);
-    await waitFor(() => nodes[0]!.node.mode === "serving", 5000);
+    await waitFor(() => f.nodes[0]!.node.mode === "serving", 5000);
     const ok = await tt("data", "x", "get", "--server", addr[0]!);
     expect(ok).toMatchObject({ code: 0, stdout: "1\n" });
-    expect(nodes[1]!.node.ledger.missing()).toEqual({});
+    expect(f.nodes[1]!.node.ledger.missing()).toEqual({});
   });
 
   it("gets, sets and deletes data with upstream's syntax and output", async () => {

@@ -1,49 +1,36 @@
-// ticktock nodes on a real Mosquitto broker: writes everywhere converge, a skipped tick is seen
+// ticktock f.nodes on a real Mosquitto broker: writes everywhere converge, a skipped tick is seen
 // everywhere and repaired by a mark, a node's own gap puts it in maintainer-only mode.
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import mqtt from "mqtt";
-import { startMosquitto, type Broker } from "../support/mosquitto.js";
-import { converged, dataOf, describeCluster, startNodes, stopAll, waitFor, type TestNode } from "../support/cluster.js";
+import { converged, dataOf, describeCluster, startNodes, waitFor, mosquittoFixture } from "../support/cluster.js";
 import { encodeValue } from "../../src/wire/codec.js";
 import { Path } from "../../src/wire/path.js";
 import { NotServingError } from "../../src/core/errors.js";
 
-let broker: Broker;
-let nodes: TestNode[] = [];
-
-beforeAll(async () => {
-  broker = await startMosquitto();
-});
-afterAll(async () => {
-  await broker.stop();
-});
-afterEach(async () => {
-  await stopAll(nodes);
-  nodes = [];
-});
+const f = mosquittoFixture();
 
 /** A hand-made publisher, like the recordings' `ghost`. */
 async function publishAs(updates: Record<string, unknown>[], topic = "moat/kv/update"): Promise<void> {
-  const c = await mqtt.connectAsync(broker.url);
+  const c = await mqtt.connectAsync(f.broker.url);
   for (const u of updates) await c.publishAsync(topic, Buffer.from(encodeValue(u)));
   await c.endAsync();
 }
 
 describe("a cluster on Mosquitto", () => {
   it("converges after writes and deletions on every node", async () => {
-    nodes = await startNodes(broker.url, ["n1", "n2", "n3"]);
-    expect(nodes.map((n) => n.node.mode)).toEqual(["serving", "serving", "serving"]);
+    f.nodes = await startNodes(f.broker.url, ["n1", "n2", "n3"]);
+    expect(f.nodes.map((n) => n.node.mode)).toEqual(["serving", "serving", "serving"]);
     const changes: Record<string, number> = { n1: 0, n2: 0, n3: 0 };
     for (let i = 0; i < 90; i++) {
-      const n = nodes[i % 3]!.node;
+      const n = f.nodes[i % 3]!.node;
       const path = Path.of("data", `k${i % 17}`);
       const r = i % 11 === 10 ? n.delete(path) : n.set(path, { i, by: n.name });
       if (r.changed) changes[n.name]!++;
     }
-    await waitFor(() => converged(nodes), 10_000, () => describeCluster(nodes));
-    const data = dataOf(nodes[0]!.node);
+    await waitFor(() => converged(f.nodes), 10_000, () => describeCluster(f.nodes));
+    const data = dataOf(f.nodes[0]!.node);
     expect(Object.keys(data).length).toBeGreaterThan(10);
-    for (const n of nodes) {
+    for (const n of f.nodes) {
       // every change took one tick of its node
       const ticks = n.node.getState({ nodes: true }).nodes!;
       expect({ n1: ticks.n1, n2: ticks.n2, n3: ticks.n3 }).toEqual(changes);
@@ -52,35 +39,35 @@ describe("a cluster on Mosquitto", () => {
   });
 
   it("sees a publisher's skipped tick on every node and clears it with a broadcast mark", async () => {
-    nodes = await startNodes(broker.url, ["a", "b", "c"]);
+    f.nodes = await startNodes(f.broker.url, ["a", "b", "c"]);
     await publishAs([
       { node: "ghost", tick: 1, prev: null, path: Path.of("ghost", "a"), value: "g1", tock: 1 },
       { node: "ghost", tick: 3, prev: null, path: Path.of("ghost", "c"), value: "g3", tock: 1 },
     ]);
-    await waitFor(() => nodes.every((n) => JSON.stringify(n.node.ledger.missing()) === '{"ghost":[2]}'), 5000, () => describeCluster(nodes));
+    await waitFor(() => f.nodes.every((n) => JSON.stringify(n.node.ledger.missing()) === '{"ghost":[2]}'), 5000, () => describeCluster(f.nodes));
     // somebody else's gap: every node keeps serving, and asks the cluster for the tick
-    expect(nodes.map((n) => n.node.mode)).toEqual(["serving", "serving", "serving"]);
-    await waitFor(() => nodes.some((n) => n.logs.some((l) => l.includes("gap: missing ticks ghost [2]"))), 3000);
-    const r = nodes[0]!.node.mark("ghost", "missing", { broadcast: true });
+    expect(f.nodes.map((n) => n.node.mode)).toEqual(["serving", "serving", "serving"]);
+    await waitFor(() => f.nodes.some((n) => n.logs.some((l) => l.includes("gap: missing ticks ghost [2]"))), 3000);
+    const r = f.nodes[0]!.node.mark("ghost", "missing", { broadcast: true });
     expect(r.changed).toEqual({ ghost: [2] });
-    await waitFor(() => nodes.every((n) => Object.keys(n.node.ledger.missing()).length === 0), 5000, () => describeCluster(nodes));
-    for (const n of nodes) expect(n.node.getState({ known: true }).known).toEqual({ ghost: [2] });
+    await waitFor(() => f.nodes.every((n) => Object.keys(n.node.ledger.missing()).length === 0), 5000, () => describeCluster(f.nodes));
+    for (const n of f.nodes) expect(n.node.getState({ known: true }).known).toEqual({ ghost: [2] });
   });
 
   it("puts a node whose own ticks are missing into maintainer-only mode until they are marked", async () => {
-    nodes = await startNodes(broker.url, ["a", "b"]);
-    nodes[0]!.node.set(Path.of("x"), 1); // a: tick 1
+    f.nodes = await startNodes(f.broker.url, ["a", "b"]);
+    f.nodes[0]!.node.set(Path.of("x"), 1); // a: tick 1
     // a publisher claims a's tick 4: a's ticks 2 and 3 are missing, here and everywhere
     await publishAs([{ node: "a", tick: 4, prev: null, path: Path.of("y"), value: "forged", tock: 9 }]);
-    const a = nodes[0]!.node;
-    await waitFor(() => a.mode === "maintainer", 5000, () => describeCluster(nodes));
+    const a = f.nodes[0]!.node;
+    await waitFor(() => a.mode === "maintainer", 5000, () => describeCluster(f.nodes));
     expect(() => a.get(Path.of("x"))).toThrow(NotServingError);
     expect(() => a.set(Path.of("x"), 2)).toThrow("maintainer-only: missing ticks a [[2, 4]]");
     expect(a.getState({ missing: true }).missing).toEqual({ a: [[2, 4]] }); // maintenance still answers
-    expect(nodes[1]!.node.mode).toBe("serving"); // b's own ticks are complete
+    expect(f.nodes[1]!.node.mode).toBe("serving"); // b's own ticks are complete
     a.mark("a", "missing", { broadcast: true });
-    await waitFor(() => a.mode === "serving" && converged(nodes), 5000, () => describeCluster(nodes));
+    await waitFor(() => a.mode === "serving" && converged(f.nodes), 5000, () => describeCluster(f.nodes));
     expect(a.set(Path.of("x"), 2).tick).toBe(5);
-    expect(nodes[0]!.logs.some((l) => l.includes("maintainer-only mode: this node's own ticks are missing: a [[2, 4]]"))).toBe(true);
+    expect(f.nodes[0]!.logs.some((l) => l.includes("maintainer-only mode: this node's own ticks are missing: a [[2, 4]]"))).toBe(true);
   });
 });

@@ -1,46 +1,31 @@
 // Joining a running cluster: copy data and state over the client protocol before serving, or
 // fall back to gossip when no server answers.
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { startMosquitto, freePort, type Broker } from "../support/mosquitto.js";
-import { converged, dataOf, describeCluster, startNode, stopAll, waitFor, type TestNode } from "../support/cluster.js";
-import { serveTcp, type ClientServer } from "../../src/server/tcp-server.js";
+import { describe, expect, it } from "vitest";
+import { freePort } from "../support/mosquitto.js";
+import { converged, dataOf, describeCluster, startNode, waitFor, mosquittoFixture } from "../support/cluster.js";
+import { serveTcp } from "../../src/server/tcp-server.js";
 import { joinFrom } from "../../src/client/join.js";
 import { Path } from "../../src/wire/path.js";
 
-let broker: Broker;
-let nodes: TestNode[] = [];
-let servers: ClientServer[] = [];
-
-beforeAll(async () => {
-  broker = await startMosquitto();
-});
-afterAll(async () => {
-  await broker.stop();
-});
-afterEach(async () => {
-  for (const s of servers) await s.close();
-  await stopAll(nodes);
-  nodes = [];
-  servers = [];
-});
+const f = mosquittoFixture();
 
 describe("joining", () => {
   it("copies every entry and the tick state from a running server before serving", async () => {
-    const a = await startNode(broker.url, "a");
-    nodes.push(a);
+    const a = await startNode(f.broker.url, "a");
+    f.nodes.push(a);
     for (let i = 0; i < 25; i++) a.node.set(Path.of("j", `${i}`), { i });
     a.node.delete(Path.of("j", "3"));
     a.node.set(Path.of("j", "4"), "again");
     const server = await serveTcp(a.node, { port: 0 });
-    servers.push(server);
+    f.servers.push(server);
     let copied = -1;
-    const b = await startNode(broker.url, "b", {
+    const b = await startNode(f.broker.url, "b", {
       startupWait: 0, // no gossip wait: everything must come from the copy
       join: async (n) => {
         copied = (await joinFrom(n, `127.0.0.1:${server.port}`)).entries;
       },
     });
-    nodes.push(b);
+    f.nodes.push(b);
     expect(copied).toBe(24);
     expect(b.node.mode).toBe("serving");
     expect(dataOf(b.node)).toEqual(dataOf(a.node));
@@ -50,14 +35,14 @@ describe("joining", () => {
   });
 
   it("falls back to gossip when the server to copy from is unreachable", async () => {
-    const a = await startNode(broker.url, "a");
-    nodes.push(a);
+    const a = await startNode(f.broker.url, "a");
+    f.nodes.push(a);
     a.node.set(Path.of("x"), 1);
     const dead = await freePort();
-    const b = await startNode(broker.url, "b", { join: (n) => joinFrom(n, `127.0.0.1:${dead}`).then(() => undefined) });
-    nodes.push(b);
+    const b = await startNode(f.broker.url, "b", { join: (n) => joinFrom(n, `127.0.0.1:${dead}`).then(() => undefined) });
+    f.nodes.push(b);
     expect(b.logs.some((l) => l.includes(`could not copy from a running server (cannot reach a MoaT-KV server at 127.0.0.1:${dead} (ECONNREFUSED)); joining from gossip`))).toBe(true);
-    await waitFor(() => converged(nodes), 5000, () => describeCluster(nodes));
+    await waitFor(() => converged(f.nodes), 5000, () => describeCluster(f.nodes));
     expect(dataOf(b.node)).toEqual({ x: 1 });
   });
 });

@@ -1,55 +1,42 @@
 // Recovery under faults on a real Mosquitto broker: message loss (as upstream's own recovery
 // test), a node killed and restarted from its state file, the broker restarted, and garbage.
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import mqtt from "mqtt";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { startMosquitto, type Broker } from "../support/mosquitto.js";
-import { converged, dataOf, describeCluster, sleep, startNode, startNodes, stopAll, waitFor, type TestNode } from "../support/cluster.js";
+import { converged, dataOf, describeCluster, sleep, startNode, startNodes, waitFor, mosquittoFixture, type TestNode } from "../support/cluster.js";
 import { encodeValue } from "../../src/wire/codec.js";
 import { Path } from "../../src/wire/path.js";
 
-let broker: Broker;
-let nodes: TestNode[] = [];
-
-beforeAll(async () => {
-  broker = await startMosquitto();
-});
-afterAll(async () => {
-  await broker.stop();
-});
-afterEach(async () => {
-  await stopAll(nodes);
-  nodes = [];
-});
+const f = mosquittoFixture();
 
 describe("recovery", () => {
   it("converges with 5 to 20 percent of messages lost on ten nodes", async () => {
     const names = Array.from({ length: 10 }, (_, i) => `node${i}`);
-    nodes = await startNodes(broker.url, names, { dropIn: (i) => 0.05 + (0.15 * i) / 9 });
+    f.nodes = await startNodes(f.broker.url, names, { dropIn: (i) => 0.05 + (0.15 * i) / 9 });
     let written = 0;
     for (let round = 0; round < 30; round++) {
-      for (const n of nodes) {
+      for (const n of f.nodes) {
         n.node.set(Path.of("k", `${round % 13}`, n.node.name), round);
         written++;
       }
       await sleep(5);
     }
-    await waitFor(() => converged(nodes), 30_000, () => describeCluster(nodes));
-    const data = dataOf(nodes[0]!.node);
+    await waitFor(() => converged(f.nodes), 30_000, () => describeCluster(f.nodes));
+    const data = dataOf(f.nodes[0]!.node);
     expect(Object.keys(data).length).toBe(13 * 10);
-    expect(nodes.reduce((n, x) => n + x.transport.dropped, 0)).toBeGreaterThan(written * 0.3);
-    for (const n of nodes) expect(n.node.getState({ nodes: true }).nodes![n.node.name]).toBe(30);
-    expect(nodes.some((n) => n.node.stats.resent > 0)).toBe(true);
+    expect(f.nodes.reduce((n, x) => n + x.transport.dropped, 0)).toBeGreaterThan(written * 0.3);
+    for (const n of f.nodes) expect(n.node.getState({ nodes: true }).nodes![n.node.name]).toBe(30);
+    expect(f.nodes.some((n) => n.node.stats.resent > 0)).toBe(true);
   });
 
   it("restarts a killed node from its state file without losing a value", async () => {
     const file = join(mkdtempSync(join(tmpdir(), "ticktock-kill-")), "b.dkv");
-    nodes = [await startNode(broker.url, "a"), await startNode(broker.url, "b", { save: file })];
-    const [a, b] = nodes as [TestNode, TestNode];
+    f.nodes = [await startNode(f.broker.url, "a"), await startNode(f.broker.url, "b", { save: file })];
+    const [a, b] = f.nodes as [TestNode, TestNode];
     for (let i = 0; i < 40; i++) (i % 2 ? a : b).node.set(Path.of("v", `${i}`), i);
-    await waitFor(() => converged(nodes), 5000, () => describeCluster(nodes));
+    await waitFor(() => converged(f.nodes), 5000, () => describeCluster(f.nodes));
     // kill b mid-stream: its connection drops, nothing is closed or flushed
     const stream = (async () => {
       for (let i = 40; i < 80; i++) {
@@ -62,8 +49,8 @@ describe("recovery", () => {
     const before = Object.keys(dataOf(b.node)).length;
     expect(before).toBeLessThan(80);
     // a new process would start from the same file: a new node object with --load/--save
-    const b2 = await startNode(broker.url, "b", { load: file, save: file });
-    nodes.push(b2);
+    const b2 = await startNode(f.broker.url, "b", { load: file, save: file });
+    f.nodes.push(b2);
     await waitFor(() => converged([a, b2]), 10_000, () => describeCluster([a, b2]));
     expect(Object.keys(dataOf(b2.node)).length).toBe(80);
     expect(b2.logs.some((l) => l.includes(`loaded ${file}`))).toBe(true);
@@ -72,28 +59,28 @@ describe("recovery", () => {
   });
 
   it("reconnects after the broker restarts and recovers what it missed", async () => {
-    nodes = await startNodes(broker.url, ["a", "b"]);
-    const [a, b] = nodes as [TestNode, TestNode];
+    f.nodes = await startNodes(f.broker.url, ["a", "b"]);
+    const [a, b] = f.nodes as [TestNode, TestNode];
     a.node.set(Path.of("before"), 1);
-    await waitFor(() => converged(nodes), 5000);
-    await broker.kill();
+    await waitFor(() => converged(f.nodes), 5000);
+    await f.broker.kill();
     await waitFor(() => a.node.connection === "reconnecting" && b.node.connection === "reconnecting", 5000);
     a.node.set(Path.of("during"), 2); // nowhere to go but the client's queue
     await sleep(300);
-    await broker.restart();
+    await f.broker.restart();
     await waitFor(() => a.node.connection === "connected" && b.node.connection === "connected", 10_000);
     b.node.set(Path.of("after"), 3);
-    await waitFor(() => converged(nodes) && Object.keys(dataOf(b.node)).length === 3, 10_000, () => describeCluster(nodes));
+    await waitFor(() => converged(f.nodes) && Object.keys(dataOf(b.node)).length === 3, 10_000, () => describeCluster(f.nodes));
     expect(a.logs.some((l) => l.includes("reconnected; announcing ticks to rejoin"))).toBe(true);
   });
 
   it("logs and drops garbage on every topic and keeps serving", async () => {
-    nodes = await startNodes(broker.url, ["a", "b"]);
-    const [a, b] = nodes as [TestNode, TestNode];
+    f.nodes = await startNodes(f.broker.url, ["a", "b"]);
+    const [a, b] = f.nodes as [TestNode, TestNode];
     a.node.set(Path.of("k"), "v");
-    await waitFor(() => converged(nodes), 5000);
+    await waitFor(() => converged(f.nodes), 5000);
     const before = JSON.stringify(dataOf(b.node));
-    const c = await mqtt.connectAsync(broker.url);
+    const c = await mqtt.connectAsync(f.broker.url);
     const garbage: [string, Uint8Array | string][] = [];
     for (const topic of ["moat/kv/update", "moat/kv/info", "moat/kv/ping", "moat/kv/del"]) {
       garbage.push([topic, "not msgpack at all \xff"], [topic, encodeValue([1, 2, 3])], [topic, encodeValue("a string")], [topic, new Uint8Array([0xc1])]);
@@ -122,6 +109,6 @@ describe("recovery", () => {
     expect(lines.some((l) => l.includes("dropped update from a: update.path is not a Path"))).toBe(true);
     // and the cluster still works
     a.node.set(Path.of("k2"), "v2");
-    await waitFor(() => converged(nodes) && dataOf(b.node)["k2"] === "v2", 5000);
+    await waitFor(() => converged(f.nodes) && dataOf(b.node)["k2"] === "v2", 5000);
   });
 });

@@ -1,28 +1,16 @@
 // The start-up decision: a node whose data has a gap after start-up serves only maintenance,
 // unless --force (serve anyway) or --authoritative (mark every gap superseded).
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { startMosquitto, type Broker } from "../support/mosquitto.js";
-import { startNode, stopAll, waitFor, type TestNode } from "../support/cluster.js";
+import { startNode, waitFor, mosquittoFixture } from "../support/cluster.js";
 import { StateFileWriter } from "../../src/node/state-file.js";
 import { Path } from "../../src/wire/path.js";
 import { fsStorage } from "../../src/node/state-file-fs.js";
 import { NotServingError } from "../../src/core/errors.js";
 
-let broker: Broker;
-let nodes: TestNode[] = [];
-beforeAll(async () => {
-  broker = await startMosquitto();
-});
-afterAll(async () => {
-  await broker.stop();
-});
-afterEach(async () => {
-  await stopAll(nodes);
-  nodes = [];
-});
+const f = mosquittoFixture();
 
 /** A state file in which ghost's tick 2 is lost: ticks 1 and 3 are there, the tick is 3. */
 function fileWithGap(): string {
@@ -39,8 +27,8 @@ function fileWithGap(): string {
 
 describe("start-up with missing ticks", () => {
   it("enters maintainer-only mode, answers maintenance, refuses data naming the ticks", async () => {
-    const n = await startNode(broker.url, "m", { load: fileWithGap() });
-    nodes.push(n);
+    const n = await startNode(f.broker.url, "m", { load: fileWithGap() });
+    f.nodes.push(n);
     expect(n.node.mode).toBe("maintainer");
     expect(n.logs).toContain("ticktock m: maintainer-only mode: missing ticks ghost [2]");
     expect(() => n.node.get(Path.of("g", "1"))).toThrow(new NotServingError("maintainer-only: missing ticks ghost [2]"));
@@ -53,16 +41,16 @@ describe("start-up with missing ticks", () => {
   });
 
   it("serves anyway with force", async () => {
-    const n = await startNode(broker.url, "f", { load: fileWithGap(), force: true });
-    nodes.push(n);
+    const n = await startNode(f.broker.url, "f", { load: fileWithGap(), force: true });
+    f.nodes.push(n);
     expect(n.node.mode).toBe("serving");
     expect(n.node.getState({ missing: true }).missing).toEqual({ ghost: [2] });
     expect(n.node.get(Path.of("g", "3"))?.value).toBe("g3");
   });
 
   it("marks every gap superseded when authoritative", async () => {
-    const n = await startNode(broker.url, "a", { load: fileWithGap(), authoritative: true });
-    nodes.push(n);
+    const n = await startNode(f.broker.url, "a", { load: fileWithGap(), authoritative: true });
+    f.nodes.push(n);
     expect(n.node.mode).toBe("serving");
     expect(n.node.getState({ missing: true, known: true })).toMatchObject({ missing: {}, known: { ghost: [2] } });
     expect(n.logs).toContain("ticktock a: authoritative: marked missing ticks superseded: ghost [2]");

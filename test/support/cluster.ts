@@ -1,5 +1,7 @@
 // Nodes on a real broker for integration tests, with fast timings and captured logs.
+import { afterAll, afterEach, beforeAll } from "vitest";
 import { init } from "../../src/core/range-set.js";
+import { startMosquitto, type Broker } from "./mosquitto.js";
 import { TicktockNode, type NodeOptions } from "../../src/node/node.js";
 import { MqttTransport } from "../../src/transport/mqtt-transport.js";
 import { LossyTransport } from "../../src/transport/lossy-transport.js";
@@ -60,3 +62,24 @@ export function describeCluster(nodes: TestNode[]): string {
 }
 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * A Mosquitto broker for a test file, and the nodes and servers a test starts (stopped after
+ * each test). Use as `const f = mosquittoFixture();` then `f.broker`, `f.nodes`, `f.servers`.
+ */
+export function mosquittoFixture(opts: { websocketPort?: number } = {}) {
+  const f = { broker: undefined as unknown as Broker, nodes: [] as TestNode[], servers: [] as { close(): Promise<void> }[] };
+  beforeAll(async () => {
+    f.broker = await startMosquitto(opts);
+  });
+  afterAll(async () => {
+    await f.broker.stop();
+  });
+  afterEach(async () => {
+    for (const s of f.servers) await s.close();
+    await stopAll(f.nodes);
+    f.nodes = [];
+    f.servers = [];
+  });
+  return f;
+}
