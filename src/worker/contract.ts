@@ -5,7 +5,8 @@
 import type { LedgerApi } from "./roles/ledger.js";
 import type { NodeApi } from "./roles/node.js";
 import type { ObserverApi } from "./roles/observer.js";
-import type { ConsoleApi } from "./roles/console.js";
+import type { ConsoleApi, Connect } from "./roles/console.js";
+import type { StateStorage } from "../node/state-file.js";
 
 export interface RoleApis {
   ledger: LedgerApi;
@@ -34,3 +35,14 @@ export type RoleWorker<R extends Role> = Remote<RoleApis[R]> & {
   /** Resolves with the reason once the worker is gone (crashed, exited or terminated). */
   readonly gone: Promise<Error>;
 };
+
+/** What differs between runtimes, handed to a role when its worker starts. */
+export interface RuntimeDeps {
+  /** How to reach a server: ws:// URLs everywhere, host:port where TCP exists. */
+  connect: Connect;
+  /** Where state files live, where there is a file system. */
+  storage?: StateStorage;
+}
+
+/** Builds a role's facade in its worker. Each entry passes its own, so a bundle holds one role. */
+export type RoleFactory<R extends Role> = (deps: RuntimeDeps) => RoleApis[R];

@@ -70,7 +70,15 @@ export function reorderDataArgs(argv: string[]): string[] {
 export function register(program: Command): void {
   const data = program
     .command("data")
-    .description("get, set or delete data at a path: data PATH get|set|delete (upstream's order and path syntax)");
+    .description("get, set or delete data at a path: data PATH get|set|delete (upstream's order and path syntax)")
+    .addHelpText("after", `
+Examples (either word order works):
+  ticktock data one.two.three get
+  ticktock data one get -rd_                 the subtree, each value under "_"
+  ticktock data one.two set -e : 123          ":" is the value itself
+  ticktock data one.four set -e a 1 -v b two  {a: 1, b: "two"}
+  ticktock data one.two delete
+Paths: one.two.three, ":" for the root, ":1" a number, ":t" true, "::" a colon, ":." a dot.`);
 
   data
     .command("get")

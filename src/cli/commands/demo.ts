@@ -9,7 +9,7 @@ import { encodeValue } from "../../wire/codec.js";
 import { Path } from "../../wire/path.js";
 import { embeddedBroker, listen, listenWebSocket } from "./node.js";
 import { serveInspector } from "../inspector-server.js";
-import { intOption, onShutdown } from "../process.js";
+import { UsageError, intOption, onShutdown } from "../process.js";
 import type { ClientServer } from "../../server/tcp-server.js";
 
 export function register(program: Command): void {
@@ -33,7 +33,15 @@ export function register(program: Command): void {
         servers.push(await listen(node, "127.0.0.1", o.port === 0 ? 0 : o.port + i - 1));
       }
       const wsFirst = await listenWebSocket(nodes[0]!, "127.0.0.1", 0);
-      const site = o.inspector ? await serveInspector({ mqtt: broker.wsUrl, server: `ws://${wsFirst.host}:${wsFirst.port}` }, { port: o.inspectorPort }) : undefined;
+      const inspectorConfig = { mqtt: broker.wsUrl, server: `ws://${wsFirst.host}:${wsFirst.port}` };
+      const site = !o.inspector
+        ? undefined
+        : await serveInspector(inspectorConfig, { port: o.inspectorPort }).catch((e) => {
+            // the page's port is taken (another demo?): any free port will do
+            if (!(e instanceof UsageError)) throw e;
+            process.stderr.write(`ticktock demo: port ${o.inspectorPort} is taken; the inspector uses a free port instead\n`);
+            return serveInspector(inspectorConfig, { port: 0 });
+          });
       const done = onShutdown(async () => {
         await site?.close();
         await wsFirst.close();

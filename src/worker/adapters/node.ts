@@ -1,21 +1,20 @@
 // Node's adapter: worker_threads, TCP or WebSocket to servers, state files on disk.
-//   worker side:  exposeRole("ledger")                  (see entries/*.node.ts)
+//   worker side:  exposeRole("ledger", () => createLedgerApi())   (see entries/*.node.ts)
 //   main side:    const ledger = await spawnRole("ledger"); await ledger.open("test1")
 import { Worker, parentPort } from "node:worker_threads";
 import { expose, wrap } from "comlink";
 import nodeEndpoint from "comlink/dist/esm/node-adapter.mjs";
 import WebSocket from "ws";
-import type { Role, RoleApis, RoleWorker } from "../contract.js";
+import type { Role, RoleApis, RoleFactory, RoleWorker } from "../contract.js";
 import { guard, type GuardOptions } from "../guard.js";
-import { createRole } from "../roles/index.js";
 import { connectTcp } from "../../client/tcp.js";
 import { connectWebSocket } from "../../client/websocket.js";
 import { fsStorage } from "../../node/state-file-fs.js";
 
-export function exposeRole(role: Role): void {
+export function exposeRole<R extends Role>(role: R, make: RoleFactory<R>): void {
   if (!parentPort) throw new Error(`exposeRole(${role}): not in a worker_threads worker`);
   const connect = (server: string) => (/^wss?:\/\//.test(server) ? connectWebSocket(server, { WebSocket: WebSocket as never }) : connectTcp(server));
-  expose(createRole(role, { connect, storage: fsStorage }), nodeEndpoint(parentPort));
+  expose(make({ connect, storage: fsStorage }), nodeEndpoint(parentPort));
 }
 
 /** Start a worker playing `role`. `entry`: the worker file (default: the built entries/<role>.node.js). */

@@ -1,18 +1,17 @@
 // The web adapter: a browser's module Web Worker, WebSocket to servers, no state files.
-//   worker side:  exposeRole("observer")                  (see entries/*.web.ts)
+//   worker side:  exposeRole("observer", (d) => createObserverApi(d.connect))   (entries/*.web.ts)
 //   main side:    const observer = await spawnRole("observer", { entry: "/observer.worker.js" })
 import { expose, wrap } from "comlink";
-import type { Role, RoleApis, RoleWorker } from "../contract.js";
+import type { Role, RoleApis, RoleFactory, RoleWorker } from "../contract.js";
 import { guard, type GuardOptions } from "../guard.js";
-import { createRole } from "../roles/index.js";
 import { connectWebSocket } from "../../client/websocket.js";
 
-export function exposeRole(role: Role): void {
+export function exposeRole<R extends Role>(_role: R, make: RoleFactory<R>): void {
   const connect = (server: string) => {
-    if (!/^wss?:\/\//.test(server)) throw new Error(`console.connect: ${server} is not a ws:// URL; here servers are reached over WebSocket (a node's --ws-port)`);
+    if (!/^wss?:\/\//.test(server)) throw new Error(`${server} is not a ws:// URL; here servers are reached over WebSocket (a node's --ws-port)`);
     return connectWebSocket(server);
   };
-  expose(createRole(role, { connect }));
+  expose(make({ connect }));
 }
 
 /** Start a module worker playing `role` from its bundled entry script. */

@@ -1,4 +1,5 @@
 // The console role in a Node worker_threads worker.
 import { exposeRole } from "../adapters/node.js";
+import { createConsoleApi } from "../roles/console.js";
 
-exposeRole("console");
+exposeRole("console", (deps) => createConsoleApi(deps.connect));

@@ -1,4 +1,5 @@
 // The node role in a Node worker_threads worker.
 import { exposeRole } from "../adapters/node.js";
+import { createNodeApi } from "../roles/node.js";
 
-exposeRole("node");
+exposeRole("node", (deps) => createNodeApi({ storage: deps.storage }));
