@@ -223,8 +223,10 @@ async function main(): Promise<void> {
     await refresh();
   });
 
-  for (;;) {
+  for (let round = 0; ; round++) {
     try {
+      // without a broker the server is the only source: ask it again every few rounds
+      if (!cfg.mqtt && cfg.server && round % 5 === 4) await observer.seedFrom(cfg.server);
       // each refresh is a performance measure ("ticktock:refresh") for the benchmark to read
       const t0 = performance.now();
       await refresh();

@@ -88,4 +88,20 @@ describe("the cluster inspector in Chromium", () => {
     await page.screenshot({ path: new URL("inspector-3-repaired.png", SHOTS).pathname, fullPage: true });
     expect(errors).toEqual([]);
   });
+
+  it("works from a node's WebSocket port alone, without the broker", async () => {
+    const only = await serveInspector({ server: `ws://127.0.0.1:${ws.port}` }, { port: 0 });
+    try {
+      const page = await browser.newPage();
+      const errors: string[] = [];
+      page.on("pageerror", (e) => errors.push(e.message));
+      await page.goto(only.url);
+      await expect.poll(() => cell(page, "ghost", "tick").textContent(), { timeout: 10_000 }).toBe("3");
+      expect(await cell(page, "alpha", "tick").textContent()).toBe("1");
+      expect(await page.locator("#connection").textContent()).toMatch(/server alpha at ws:/);
+      expect(errors).toEqual([]);
+    } finally {
+      await only.close();
+    }
+  });
 });

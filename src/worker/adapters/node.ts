@@ -19,7 +19,9 @@ export function exposeRole<R extends Role>(role: R, make: RoleFactory<R>): void 
 
 /** Start a worker playing `role`. `entry`: the worker file (default: the built entries/<role>.node.js). */
 export async function spawnRole<R extends Role>(role: R, opts: GuardOptions & { entry?: string | URL } = {}): Promise<RoleWorker<R>> {
-  const worker = new Worker(opts.entry ?? new URL(`../entries/${role}.node.js`, import.meta.url));
+  // a worker inherits the process's flags; --input-type (node -e) is not one a worker accepts
+  const execArgv = process.execArgv.filter((a) => !a.startsWith("--input-type"));
+  const worker = new Worker(opts.entry ?? new URL(`../entries/${role}.node.js`, import.meta.url), { execArgv });
   const { facade, gone } = guard(role, wrap<RoleApis[R]>(nodeEndpoint(worker)), () => worker.terminate().then(() => undefined), opts);
   worker.on("error", (e) => gone(`crashed: ${e.message}`));
   worker.on("exit", (code) => gone(`exited with code ${code}`));

@@ -7,6 +7,7 @@ import type { InfoMessage } from "../../wire/messages.js";
 import { encodeValue } from "../../wire/codec.js";
 import mqtt from "mqtt";
 import type { Connect } from "./console.js";
+import type { GossipTransport } from "../../transport/transport.js";
 
 export interface ObserverApi {
   /** Listen to the cluster's broker (ws:// in browsers). Resolves once connected. */
@@ -26,6 +27,16 @@ export interface ObserverApi {
   close(): Promise<void>;
 }
 
+/** A transport that never connects: for an observer fed by seedFrom alone. */
+const silent: GossipTransport = {
+  state: "closed",
+  start: () => Promise.resolve(),
+  publish: () => {},
+  onMessage: () => {},
+  onState: () => {},
+  close: () => Promise.resolve(),
+};
+
 export function createObserverApi(connect: Connect): ObserverApi {
   let observer: ClusterObserver | undefined;
   let url = "";
@@ -34,6 +45,8 @@ export function createObserverApi(connect: Connect): ObserverApi {
     if (!observer) throw new Error(`observer.${api}: not connected; call connect(options) first`);
     return observer;
   };
+  /** Without a broker the view comes from servers only (seedFrom): an observer that hears nothing. */
+  const offline = (): ClusterObserver => (observer ??= new ClusterObserver({ transport: silent }));
   return Object.freeze({
     async connect(o: { mqtt: string; root?: string }) {
       await init();
@@ -45,7 +58,8 @@ export function createObserverApi(connect: Connect): ObserverApi {
     },
     seed: (state: Record<string, unknown>) => need("seed").seed(state),
     async seedFrom(server: string) {
-      const o = need("seedFrom");
+      await init();
+      const o = offline();
       const c = await connect(server);
       try {
         o.seed(await c.request("get_state", { nodes: true, known: true, present: true, deleted: true }));
@@ -54,7 +68,7 @@ export function createObserverApi(connect: Connect): ObserverApi {
         c.close();
       }
     },
-    snapshot: () => need("snapshot").snapshot(),
+    snapshot: () => (observer ?? need("snapshot")).snapshot(),
     raster(nodes: string[], width: number, range?: { lo: Tick; hi: Tick }) {
       const o = need("raster");
       return nodes.flatMap((n) => o.raster(n, width, range?.lo, range?.hi) ?? []);
