@@ -111,7 +111,7 @@ async function recovery(url: string, writes: number, loss: number, count = 10): 
     nodes.push({
       t,
       node: new TicktockNode({
-        name: `r${i}`, transport: t, startupWait: 300, missingDelay: 100, maxMissingDelay: 2000, resendDelay: 50, announceInterval: 500, log: () => {},
+        name: `r${i}`, transport: t, startupWait: 300, missingDelay: 100, maxMissingDelay: 2000, resendDelay: 50, announceInterval: 500, idleAnnounce: 50, log: () => {},
       }),
     });
   }

@@ -51,6 +51,11 @@ export interface NodeOptions {
   resendDelay?: number;
   /** Interval of the `info {ticks}` heartbeat, ms; 0 turns it off. Default 5000. */
   announceInterval?: number;
+  /**
+   * After local changes stop for this long, announce the ticks once, ms (default 200): a server
+   * that lost the last updates of a burst learns of the gap now, not at the next heartbeat.
+   */
+  idleAnnounce?: number;
   /** Read this state file at start-up. */
   load?: string;
   /** Write a snapshot to this file, then append every change. */
@@ -118,6 +123,7 @@ export class TicktockNode {
   /** What the last `info {missing}` asked for: asking for something new restarts the backoff. */
   #lastAsked = "";
   #announceTimer: ReturnType<typeof setTimeout> | undefined;
+  #idleTimer: ReturnType<typeof setTimeout> | undefined;
   #heartbeat: ReturnType<typeof setInterval> | undefined;
   /** Ticks other servers asked for since our last request: we stay quiet about them. */
   readonly #seenMissing = new Map<string, RangeSet>();
@@ -136,7 +142,7 @@ export class TicktockNode {
     this.name = options.name;
     this.#o = {
       chainLength: 5, force: false, authoritative: false, passive: false, startupWait: 1500, missingDelay: 300, maxMissingDelay: 10_000,
-      resendDelay: 200, announceInterval: 5000, random: Math.random, ...options,
+      resendDelay: 200, announceInterval: 5000, idleAnnounce: 200, random: Math.random, ...options,
     };
     this.#missingGap = this.#o.missingDelay;
     this.#transport = options.transport;
@@ -212,7 +218,7 @@ export class TicktockNode {
     if (this.#mode === "stopped") return;
     this.#mode = "stopped";
     for (const t of this.#timers) clearTimeout(t);
-    for (const t of [this.#checkTimer, this.#missingTimer, this.#resendTimer, this.#announceTimer]) if (t) clearTimeout(t);
+    for (const t of [this.#checkTimer, this.#missingTimer, this.#resendTimer, this.#announceTimer, this.#idleTimer]) if (t) clearTimeout(t);
     if (this.#heartbeat) clearInterval(this.#heartbeat);
     this.#writer?.close();
     await this.#transport.close();
@@ -337,10 +343,10 @@ export class TicktockNode {
     for (const [name, state] of Object.entries(eff.requested)) {
       using req = RangeSet.fromState(state);
       addTo(this.#seenMissing, name, req);
-      // The origin answers every request for its ticks; other holders answer only ticks asked
-      // for before (a retry: the origin is gone or its answer was lost somewhere).
+      // The origin and one backup answer every request for the origin's ticks; other holders
+      // answer only ticks asked for before (a retry: both answers were lost, or both are gone).
       let mine: RangeSet;
-      if (name === this.name) mine = req.clone();
+      if (name === this.name || this.#isBackupFor(name, msg.node)) mine = req.clone();
       else {
         const before = this.#askedBefore.get(name);
         mine = before ? req.intersect(before) : new RangeSet();
@@ -359,6 +365,16 @@ export class TicktockNode {
     }
     const ticks = msg.ticks ?? (msg.nodes as Record<string, Tick> | undefined);
     if (ticks && typeof msg.node === "string" && msg.node !== "") this.#answerTicks(ticks);
+  }
+
+  /**
+   * The backup for an origin's ticks: the first node after it, in name order, that is not the
+   * one asking. Every server computes the same answer from the node names it knows.
+   */
+  #isBackupFor(origin: string, requester: unknown): boolean {
+    const names = this.ledger.nodeNames.filter((n) => n !== origin && n !== requester).sort();
+    const next = names.find((n) => n > origin) ?? names[0];
+    return next === this.name;
   }
 
   /** Another server announced its ticks: if it is behind us, announce ours (once, soon). */
@@ -590,6 +606,13 @@ export class TicktockNode {
     wire.tock = tock;
     this.#publish("update", wire);
     for (const fn of this.#listeners.entry) fn(entry);
+    if (this.#o.idleAnnounce > 0) {
+      if (this.#idleTimer) clearTimeout(this.#idleTimer);
+      this.#idleTimer = setTimeout(() => {
+        this.#idleTimer = undefined;
+        if (this.#mode !== "stopped") this.#announce();
+      }, this.#o.idleAnnounce);
+    }
     return { changed: true, tick, tock };
   }
 

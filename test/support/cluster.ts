@@ -8,7 +8,7 @@ import { LossyTransport } from "../../src/transport/lossy-transport.js";
 import { fsStorage } from "../../src/node/state-file-fs.js";
 
 /** Timings that make recovery quick enough for tests (defaults are for real clusters). */
-export const FAST = { startupWait: 300, missingDelay: 60, maxMissingDelay: 800, resendDelay: 40, announceInterval: 400 } as const;
+export const FAST = { startupWait: 300, missingDelay: 60, maxMissingDelay: 800, resendDelay: 40, announceInterval: 400, idleAnnounce: 50 } as const;
 
 export interface TestNode {
   node: TicktockNode;
