@@ -10,6 +10,7 @@
 import { RangeSet } from "../core/range-set.js";
 import { tickMax, type Tick } from "../core/tick.js";
 import { TicktockNode } from "../node/node.js";
+import type { LogSink } from "../node/log.js";
 import type { GossipTransport, Action } from "../transport/transport.js";
 import { formatPath } from "../wire/path-text.js";
 import { Path } from "../wire/path.js";
@@ -88,6 +89,8 @@ export interface ObserverOptions {
   feedSize?: number;
   /** A server unheard for this long is shown as gone, ms. Default 30,000. */
   staleAfter?: number;
+  /** Where the observer's own log lines go (connection trouble, dropped garbage). Default: nowhere. */
+  log?: LogSink;
 }
 
 const OBSERVER = "\u0000observer";
@@ -134,7 +137,7 @@ export class ClusterObserver {
   constructor(opts: ObserverOptions) {
     this.#feedSize = opts.feedSize ?? 200;
     this.#staleAfter = opts.staleAfter ?? 30_000;
-    this.node = new TicktockNode({ name: OBSERVER, transport: opts.transport, passive: true, log: () => {} });
+    this.node = new TicktockNode({ name: OBSERVER, transport: opts.transport, passive: true, log: opts.log ?? (() => {}) });
     this.node.on("gossip", (action, msg) => this.#heard(action, msg));
   }
 

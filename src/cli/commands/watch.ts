@@ -47,7 +47,13 @@ export function register(program: Command): void {
     .option("--interval <ms>", "redraw at most this often", intOption("--interval", 50, 60_000), 500)
     .action(async (o: { mqtt: string; root: string; server?: string; json?: boolean; interval: number }) => {
       await init();
-      const observer = new ClusterObserver({ transport: new MqttTransport({ url: o.mqtt, root: o.root }) });
+      const observer = new ClusterObserver({
+        transport: new MqttTransport({ url: o.mqtt, root: o.root }),
+        // connection trouble and dropped garbage, as one line each on stderr
+        log: (level, line) => {
+          if (level !== "debug") process.stderr.write(`${line.replace(/^ticktock \u0000observer: /, "ticktock watch: ")}\n`);
+        },
+      });
       const json = o.json || !process.stdout.isTTY;
       let feedSent = 0;
       const draw = () => {
@@ -76,6 +82,7 @@ export function register(program: Command): void {
         await observer.start();
       } catch (e) {
         if (observer.node.mode !== "stopped") throw e;
+        return; // stopped while waiting for the broker
       }
       if (o.server) observer.seed(await withClient(o.server, (c) => c.request("get_state", { nodes: true, known: true, present: true, deleted: true })));
       draw();
