@@ -146,6 +146,8 @@ export function sweep(a: usize, b: usize, table: u32, lo: u64, hi: u64, mode: i3
 // runs all the time (union, intersection, difference, missing) get their own loops: each input
 // is read pair by pair through a pointer held in locals, and output goes through Writer, which
 // keeps its chunk and length at hand instead of re-reading the set header for every pair.
+// (Keeping the writer's state in locals as well was measured slower under V8, by about 30 %
+// for union and 10 % for missing: more live i64/pointer locals than it keeps in registers.)
 // A reader's "advance" is spelled out in each loop:
 //   p += 16; if (p == end && ++c < n) { ch = chunkAt(set, c); p = pairPtr(ch, 0); end = pairPtr(ch, clen(ch)); }
 
@@ -270,7 +272,9 @@ export function difference(a: usize, b: usize, out: usize): void {
  * can meet lo (found by binary search), and the gaps between them are emitted.
  */
 export function neither(a: usize, b: usize, lo: u64, hi: u64, out: usize): void {
-  if (lo > hi) return;
+  const W = OUT;
+  W.start(out);
+  if (lo > hi) { W.finish(); return; }
   const aN = nchunks(a), bN = nchunks(b);
   let aC = 0, bC = 0;
   let aP: usize = 0, aE: usize = 0, bP: usize = 0, bE: usize = 0;
@@ -278,11 +282,7 @@ export function neither(a: usize, b: usize, lo: u64, hi: u64, out: usize): void 
   if (aN > 0) { aC = locC; const ch = chunkAt(a, aC); aP = pairPtr(ch, locK < 0 ? 0 : locK); aE = pairPtr(ch, clen(ch)); }
   locate(b, lo);
   if (bN > 0) { bC = locC; const ch = chunkAt(b, bC); bP = pairPtr(ch, locK < 0 ? 0 : locK); bE = pairPtr(ch, clen(ch)); }
-  // The writer's state in locals (this is the node's hottest query): w = next free pair slot of
-  // the output chunk, wEnd = one past its last slot; a full chunk is closed and a new one begun.
-  let wCh: usize = 0, w: usize = 0, wEnd: usize = 0, total = 0;
   let cur = lo; // the first tick not yet known to be covered
-  let tail = true; // emit [cur, hi] at the end
   while (true) {
     let s: u64 = 0, l: u64 = 0;
     if (aP < aE && (bP >= bE || load<u64>(aP) <= load<u64>(bP))) {
@@ -293,28 +293,14 @@ export function neither(a: usize, b: usize, lo: u64, hi: u64, out: usize): void 
       bP += 16; if (bP == bE && ++bC < bN) { const ch = chunkAt(b, bC); bP = pairPtr(ch, 0); bE = pairPtr(ch, clen(ch)); }
     } else break;
     if (s > hi) break;
-    if (s > cur) {
-      if (w == wEnd) {
-        if (wCh != 0) setClen(wCh, CHUNK_CAP);
-        const c = nchunks(out);
-        wCh = insertChunk(out, c);
-        setKeyAt(out, c, cur);
-        w = pairPtr(wCh, 0);
-        wEnd = pairPtr(wCh, CHUNK_CAP);
-      }
-      store<u64>(w, cur);
-      store<u64>(w, s - 1, 8);
-      w += 16;
-      total++;
-    }
+    if (s > cur) W.emit(cur, s - 1);
     if (l >= cur) {
-      if (l >= hi) { tail = false; break; }
+      if (l >= hi) { W.finish(); return; }
       cur = l + 1;
     }
   }
-  if (wCh != 0) setClen(wCh, <i32>((w - pairPtr(wCh, 0)) >> 4));
-  addCount(out, total);
-  if (tail) appendUnchecked(out, cur, hi);
+  W.emit(cur, hi);
+  W.finish();
 }
 
 /** Equal sets have identical canonical interval lists. */
