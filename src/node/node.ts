@@ -84,6 +84,14 @@ export interface ChangeResult {
   prev?: unknown;
 }
 
+/** What a node tells its listeners (see on()). */
+export interface NodeEvents {
+  mode: (m: NodeMode) => void;
+  entry: (e: Entry) => void;
+  /** Every well-formed message heard, after it was applied. */
+  gossip: (action: Action, msg: Record<string, unknown>) => void;
+}
+
 export interface NodeStats {
   received: number;
   updatesApplied: number;
@@ -173,7 +181,7 @@ export class TicktockNode {
     if (m === this.#mode) return;
     this.#mode = m;
     this.#log.info(`${m === "maintainer" ? "maintainer-only mode" : m}: ${why}`);
-    for (const fn of this.#listeners.mode) fn(m);
+    this.#emit("mode", m);
   }
 
   // ---- life cycle ----
@@ -198,7 +206,7 @@ export class TicktockNode {
     }
     this.#announce();
     if (this.#o.announceInterval > 0) {
-      this.#heartbeat = setInterval(() => this.#announce(), this.#o.announceInterval * (0.75 + this.#o.random() / 2));
+      this.#heartbeat = setInterval(() => this.#safely("announcing ticks", () => this.#announce()), this.#o.announceInterval * (0.75 + this.#o.random() / 2));
     }
     await this.#sleep(this.#o.startupWait);
     if ((this.#mode as NodeMode) === "stopped") return;
@@ -227,6 +235,22 @@ export class TicktockNode {
       m.clear();
     }
     this.ledger.dispose();
+  }
+
+  /**
+   * Run background work (a timer's job) or a listener: an exception there is logged as one line
+   * and never escapes, since it would take the whole process down with it.
+   */
+  #safely(what: string, fn: () => void): void {
+    try {
+      fn();
+    } catch (e) {
+      this.#log.warn(`${what} failed: ${(e as Error).message}`);
+    }
+  }
+
+  #emit<K extends keyof NodeEvents>(event: K, ...args: Parameters<NodeEvents[K]>): void {
+    for (const fn of this.#listeners[event] as Set<(...a: typeof args) => void>) this.#safely(`an "${event}" listener`, () => fn(...args));
   }
 
   #sleep(ms: number): Promise<void> {
@@ -299,7 +323,7 @@ export class TicktockNode {
       this.#drop(action, msg.node, (e as Error).message.replace(/^[A-Za-z.]+: (?=\S+ )/, ""));
       return;
     }
-    for (const fn of this.#listeners.gossip) fn(action, msg);
+    this.#emit("gossip", action, msg);
     this.#scheduleCheck();
   }
 
@@ -333,7 +357,7 @@ export class TicktockNode {
     this.store.set(entry);
     this.stats.updatesApplied++;
     this.#writer?.appendUpdate({ node: links[0]!.node, tick: links[0]!.tick, prev: toWire(links.slice(1), u.ended), path, value: entry.value, deleted: u.deleted, tock });
-    for (const fn of this.#listeners.entry) fn(entry);
+    this.#emit("entry", entry);
   }
 
   #onInfo(msg: InfoMessage): void {
@@ -394,7 +418,7 @@ export class TicktockNode {
     }
     this.#announceTimer ??= setTimeout(() => {
       this.#announceTimer = undefined;
-      this.#announce();
+      this.#safely("announcing ticks", () => this.#announce());
     }, this.#o.random() * this.#o.resendDelay);
   }
 
@@ -412,7 +436,7 @@ export class TicktockNode {
   #scheduleCheck(): void {
     this.#checkTimer ??= setTimeout(() => {
       this.#checkTimer = undefined;
-      this.#check();
+      this.#safely("checking for missing ticks", () => this.#check());
     }, 20);
   }
 
@@ -449,7 +473,7 @@ export class TicktockNode {
     const delay = this.#missingGap * (1 + this.#o.random() / 2);
     this.#missingTimer = setTimeout(() => {
       this.#missingTimer = undefined;
-      this.#requestMissing();
+      this.#safely("asking for missing ticks", () => this.#requestMissing());
     }, delay);
   }
 
@@ -493,7 +517,7 @@ export class TicktockNode {
     this.#resendDue = Date.now() + delay;
     this.#resendTimer = setTimeout(() => {
       this.#resendTimer = undefined;
-      this.#resend();
+      this.#safely("re-sending requested ticks", () => this.#resend());
     }, delay);
   }
 
@@ -605,12 +629,12 @@ export class TicktockNode {
     if (!deleted) wire.value = value;
     wire.tock = tock;
     this.#publish("update", wire);
-    for (const fn of this.#listeners.entry) fn(entry);
+    this.#emit("entry", entry);
     if (this.#o.idleAnnounce > 0) {
       if (this.#idleTimer) clearTimeout(this.#idleTimer);
       this.#idleTimer = setTimeout(() => {
         this.#idleTimer = undefined;
-        if (this.#mode !== "stopped") this.#announce();
+        if (this.#mode !== "stopped") this.#safely("announcing ticks", () => this.#announce());
       }, this.#o.idleAnnounce);
     }
     return { changed: true, tick, tock };

@@ -4,7 +4,7 @@ import { describe, expect, it } from "vitest";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { startNode, waitFor, mosquittoFixture } from "../support/cluster.js";
+import { startNode, startNodes, waitFor, mosquittoFixture } from "../support/cluster.js";
 import { StateFileWriter } from "../../src/node/state-file.js";
 import { Path } from "../../src/wire/path.js";
 import { fsStorage } from "../../src/node/state-file-fs.js";
@@ -54,5 +54,20 @@ describe("start-up with missing ticks", () => {
     expect(n.node.mode).toBe("serving");
     expect(n.node.getState({ missing: true, known: true })).toMatchObject({ missing: {}, known: { ghost: [2] } });
     expect(n.logs).toContain("ticktock a: authoritative: marked missing ticks superseded: ghost [2]");
+  });
+});
+
+describe("a running node's own work", () => {
+  it("survives a listener that throws: the update still applies and the node keeps going", async () => {
+    const [a, b] = (f.nodes = await startNodes(f.broker.url, ["la", "lb"]));
+    b!.node.on("entry", () => {
+      throw new Error("listener bug");
+    });
+    a!.node.set(Path.of("k"), 1);
+    await waitFor(() => b!.node.store.get(Path.of("k"))?.value === 1, 5000);
+    expect(b!.logs.some((l) => l.includes("an "entry" listener failed: listener bug"))).toBe(true);
+    expect(b!.logs.some((l) => l.includes("dropped update"))).toBe(false);
+    a!.node.set(Path.of("k"), 2);
+    await waitFor(() => b!.node.store.get(Path.of("k"))?.value === 2, 5000);
   });
 });
