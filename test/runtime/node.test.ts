@@ -5,6 +5,7 @@ import type { Role } from "../../src/worker/contract.js";
 import { bundle } from "../support/bundle.js";
 import { freePort } from "../support/mosquitto.js";
 import { CASES, runSuite } from "./suite.js";
+import { startSuiteEnv } from "./env.js";
 
 const entries = new Map<Role, string>();
 async function entry(role: Role): Promise<string> {
@@ -14,9 +15,13 @@ async function entry(role: Role): Promise<string> {
 
 describe("workers in Node (worker_threads)", () => {
   it("pass the shared runtime suite", async () => {
-    const env = { deadBroker: `ws://127.0.0.1:${await freePort()}` };
-    const results = await runSuite(async (role, opts) => spawnRole(role, { ...opts, entry: await entry(role) }), env);
-    expect(results).toEqual(CASES.map((c) => ({ name: c.name, ok: true })));
+    const env = await startSuiteEnv();
+    try {
+      const results = await runSuite(async (role, opts) => spawnRole(role, { ...opts, entry: await entry(role) }), env);
+      expect(results).toEqual(CASES.map((c) => ({ name: c.name, ok: true })));
+    } finally {
+      await env.close();
+    }
   });
 
   it("reject pending calls when the worker exits on its own", async () => {

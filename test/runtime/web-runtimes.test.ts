@@ -12,16 +12,23 @@ import { serveDir } from "../support/static-server.js";
 import { launchChromium } from "../support/chromium.js";
 import { freePort } from "../support/mosquitto.js";
 import { CASES } from "./suite.js";
+import { startSuiteEnv } from "./env.js";
 
 const DENO = fileURLToPath(new URL("../../node_modules/.bin/deno", import.meta.url));
 let dir: string;
+let env: Awaited<ReturnType<typeof startSuiteEnv>>;
 
 /** Bundle the web worker entries and both runners into one directory. */
+afterAll(async () => {
+  await env?.close();
+});
+
 beforeAll(async () => {
+  env = await startSuiteEnv();
   dir = mkdtempSync(join(tmpdir(), "ticktock-web-"));
   const src = (p: string) => fileURLToPath(new URL(p, import.meta.url));
   const common = { bundle: true, format: "esm" as const, platform: "browser" as const, target: "es2022", logLevel: "silent" as const };
-  for (const role of ["ledger", "node"]) {
+  for (const role of ["ledger", "node", "observer", "console"]) {
     await build({ ...common, entryPoints: [src(`../../src/worker/entries/${role}.web.ts`)], outfile: join(dir, `${role}.worker.js`) });
   }
   await build({ ...common, entryPoints: [src("./browser-runner.ts")], outfile: join(dir, "browser-runner.js") });
@@ -44,7 +51,8 @@ describe("workers in Chromium (Web Worker)", () => {
       const page = await browser.newPage();
       const errors: string[] = [];
       page.on("pageerror", (e) => errors.push(e.message));
-      await page.goto(`${site.url}/index.html?deadBroker=${encodeURIComponent(`ws://127.0.0.1:${await freePort()}`)}`);
+      const q = new URLSearchParams({ deadBroker: env.deadBroker, broker: env.broker, server: env.server });
+      await page.goto(`${site.url}/index.html?${q}`);
       await page.waitForFunction(() => (globalThis as unknown as { __results?: unknown }).__results, undefined, { timeout: 30_000 });
       const results = await page.evaluate(() => (globalThis as unknown as { __results: unknown }).__results);
       expect({ results, errors }).toEqual({ results: expected(), errors: [] });
@@ -56,9 +64,8 @@ describe("workers in Chromium (Web Worker)", () => {
 
 describe("workers in Deno (Deno Worker)", () => {
   it("pass the shared runtime suite", async () => {
-    const dead = `ws://127.0.0.1:${await freePort()}`;
     const out = await new Promise<string>((resolve, reject) =>
-      execFile(DENO, ["run", "--allow-read", "--allow-net", "--allow-env", "--allow-sys", fileURLToPath(new URL("./deno-runner.ts", import.meta.url)), dead], { cwd: fileURLToPath(new URL("../..", import.meta.url)), timeout: 60_000, env: { ...process.env, NO_COLOR: "1", DENO_NO_UPDATE_CHECK: "1" } }, (err, stdout, stderr) =>
+      execFile(DENO, ["run", "--allow-read", "--allow-net", "--allow-env", "--allow-sys", fileURLToPath(new URL("./deno-runner.ts", import.meta.url)), env.deadBroker, env.broker, env.server], { cwd: fileURLToPath(new URL("../..", import.meta.url)), timeout: 60_000, env: { ...process.env, NO_COLOR: "1", DENO_NO_UPDATE_CHECK: "1" } }, (err, stdout, stderr) =>
         err ? reject(new Error(`deno failed: ${err.message}\n${stderr}`)) : resolve(stdout),
       ),
     );
