@@ -25,6 +25,10 @@
 //     +0  len       i32     pairs in use (1..CHUNK_CAP; an empty chunk is removed at once)
 //     +8  pairs     CHUNK_CAP x { start: u64, last: u64 }
 
+import {
+  INVARIANT_CHUNK_LENGTH, INVARIANT_KEY, INVARIANT_PAIR_ORDER, INVARIANT_SORTED_DISJOINT, INVARIANT_NOT_ADJACENT, INVARIANT_COUNT,
+} from "./errors";
+
 /** Pairs per chunk. 256 pairs = 4 KiB: an insert moves 2 KiB on average. */
 export const CHUNK_CAP: i32 = 256;
 /** A chunk shorter than this tries to merge with a neighbour, so chunks stay >= 1/4 full on average. */
@@ -406,7 +410,7 @@ export function appendMerge(s: usize, a: u64, l: u64): void {
 /**
  * Verify every invariant: sorted, disjoint, non-adjacent, start <= last, keys equal first
  * starts, chunk lengths in 1..CHUNK_CAP, the interval count. Returns 0 or the number of the
- * first rule broken (see errors.ts, INVARIANT_*).
+ * first rule broken (errors.ts).
  */
 export function check(s: usize): i32 {
   const n = nchunks(s);
@@ -416,20 +420,20 @@ export function check(s: usize): i32 {
   for (let c = 0; c < n; c++) {
     const ch = chunkAt(s, c);
     const len = clen(ch);
-    if (len < 1 || len > CHUNK_CAP) return 1;
-    if (keyAt(s, c) != startAt(ch, 0)) return 2;
+    if (len < 1 || len > CHUNK_CAP) return INVARIANT_CHUNK_LENGTH;
+    if (keyAt(s, c) != startAt(ch, 0)) return INVARIANT_KEY;
     for (let k = 0; k < len; k++) {
       const a = startAt(ch, k), l = lastAt(ch, k);
-      if (a > l) return 3;
+      if (a > l) return INVARIANT_PAIR_ORDER;
       if (havePrev) {
-        if (prevLast == U64_MAX || a <= prevLast) return 4;
-        if (a == prevLast + 1) return 5;
+        if (prevLast == U64_MAX || a <= prevLast) return INVARIANT_SORTED_DISJOINT;
+        if (a == prevLast + 1) return INVARIANT_NOT_ADJACENT;
       }
       havePrev = true;
       prevLast = l;
     }
     total += len;
   }
-  if (total != intervalCount(s)) return 6;
+  if (total != intervalCount(s)) return INVARIANT_COUNT;
   return 0;
 }

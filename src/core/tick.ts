@@ -43,19 +43,9 @@ export function checkTick(v: unknown, api: string, what: string, limit: bigint =
   throw new TickError(`${api}: ${what} ${show(v)} is not a tick; expected an integer in [0, ${limit}]`);
 }
 
-/** a < b for normalised ticks of either type. */
-export function tickLess(a: Tick, b: Tick): boolean {
-  return a < b;
-}
-
 /** The larger of two ticks. */
 export function tickMax(a: Tick, b: Tick): Tick {
   return a < b ? b : a;
-}
-
-/** t - 1 for t >= 1, normalised. */
-export function tickPred(t: Tick): Tick {
-  return typeof t === "number" ? t - 1 : tickOut(t - 1n);
 }
 
 /** t + 1, normalised (becomes a bigint past 2^53 - 1). */

@@ -748,7 +748,6 @@ export class TicktockNode {
       return;
     }
     const { records, truncated } = readStateFile(storage, file);
-    let entries = 0;
     for (const r of records) {
       if (r.kind === "state") this.importState(r);
       else {
@@ -756,11 +755,9 @@ export class TicktockNode {
           : { node: r.node, tick: r.tick, ...(r.prev !== undefined ? { prev: r.prev } : {}), path: r.path, tock: r.tock };
         if (!r.deleted) msg.value = r.value;
         this.#onUpdate(msg);
-        entries++;
       }
     }
     this.#log.info(`loaded ${file}: ${records.length} records, ${this.store.size} entries${truncated ? "; the last record was cut short (a crash while writing) and is ignored" : ""}`);
-    void entries;
   }
 
   #snapshot(): Snapshot {

@@ -5,7 +5,6 @@
 import { MessageError, RangeStateError, TickError, show } from "../core/errors.js";
 import { RangeSet } from "../core/range-set.js";
 import { checkTick, type Tick } from "../core/tick.js";
-import type { ChainLink } from "./messages.js";
 
 /** Upstream chains are bounded (5 by default); far longer ones are garbage, not data. */
 export const MAX_CHAIN_LENGTH = 1000;
@@ -102,15 +101,6 @@ export function fieldChain(api: string, v: unknown, field: string): { node: stri
   return links;
 }
 
-/** Rebuild a chain object from flat links; `ended` says whether the last link's prev is null. */
-export function chainOf(links: readonly { node: string; tick: Tick }[], ended = true): ChainLink | null {
-  let prev: ChainLink | null | undefined = ended ? null : undefined;
-  for (let i = links.length - 1; i >= 0; i--) {
-    const l = links[i]!;
-    prev = prev === undefined ? { node: l.node, tick: l.tick } : { node: l.node, tick: l.tick, prev };
-  }
-  return prev ?? null;
-}
 
 /** An update message, checked: its chain as flat links, and the fields around it. */
 export interface ParsedUpdate {
