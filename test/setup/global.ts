@@ -3,6 +3,9 @@
 // from the npm package `deno`, pinned in package.json.)
 import { execFileSync } from "node:child_process";
 import { existsSync } from "node:fs";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import type { TestProject } from "vitest/node";
 
 export const MOSQUITTO = "/usr/sbin/mosquitto";
 export const CHROMIUM = "/usr/bin/chromium";
@@ -17,7 +20,31 @@ function aptInstall(pkg: string): void {
   }
 }
 
-export default function setup(): void {
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
+/** The real upstream MoaT-KV server, shipped beside the project (not in a clone on its own). */
+export const UPSTREAM_SETUP = resolve(ROOT, "../shared/upstream-moat-kv/setup.sh");
+export const UPSTREAM_DEST = join(ROOT, ".cache/upstream-moat-kv");
+
+/**
+ * Unpack the upstream server into the git-ignored cache (quick once done). Where it is not
+ * shipped, its tests are skipped with one line saying why, unless CI is set: then the run fails.
+ */
+function prepareUpstream(): { kv: string } | { skip: string } {
+  if (!existsSync(UPSTREAM_SETUP)) {
+    const why = `${UPSTREAM_SETUP} not found (a clone on its own, without ../shared)`;
+    if (process.env.CI) throw new Error(`test set-up: CI is set but the upstream MoaT-KV server is missing: ${why}`);
+    process.stderr.write(`test set-up: skipping the upstream interoperability tests: ${why}\n`);
+    return { skip: why };
+  }
+  try {
+    execFileSync("bash", [UPSTREAM_SETUP, UPSTREAM_DEST], { stdio: ["ignore", "ignore", "inherit"] });
+  } catch (e) {
+    throw new Error(`test set-up: ${UPSTREAM_SETUP} ${UPSTREAM_DEST} failed: ${(e as Error).message}`);
+  }
+  return { kv: join(UPSTREAM_DEST, "kv") };
+}
+
+export default function setup(project: TestProject): void {
   if (!existsSync(MOSQUITTO)) {
     process.stderr.write("test set-up: installing mosquitto (Debian package)\n");
     aptInstall("mosquitto");
@@ -26,4 +53,5 @@ export default function setup(): void {
     process.stderr.write("test set-up: installing chromium (Debian package) for the browser tests\n");
     aptInstall("chromium");
   }
+  project.provide("upstream", prepareUpstream());
 }
