@@ -606,11 +606,21 @@ export class TicktockNode {
     return this.#change(path, value, false);
   }
 
+  /**
+   * Delete the value at a path. As upstream, deleting what is absent or deleted already still
+   * spends a tick (it writes a tombstone) but reports `changed: false`.
+   */
   delete(path: Path): ChangeResult {
     this.#requireServing("delete_value");
     const cur = this.store.get(path);
-    if (!cur || cur.deleted) return { changed: false, tock: this.ledger.nextTock() };
-    return { ...this.#change(path, undefined, true), prev: cur.value };
+    const r = this.#change(path, undefined, true);
+    return cur && !cur.deleted ? { ...r, prev: cur.value } : { ...r, changed: false };
+  }
+
+  /** The entry at a path, a deletion tombstone included (get_value answers those too). */
+  entryAt(path: Path): Entry | undefined {
+    this.#requireServing("get_value", path);
+    return this.store.get(path);
   }
 
   /** A local change: the next tick, the chain extended, applied, saved and broadcast. */

@@ -12,7 +12,9 @@ import type { InfoMessage, StateFlags } from "../wire/messages.js";
 import { fieldChain, fieldString } from "../wire/parse.js";
 import { Path, type PathElement } from "../wire/path.js";
 import { PathShortener } from "../wire/relative-path.js";
+import { delete_tree } from "./delete-tree.js";
 import type { ClientSession } from "./session.js";
+import { hasNode, treeNodes } from "./tree-nodes.js";
 
 type Msg = Record<string, unknown>;
 export type Handler = (s: ClientSession, msg: Msg, seq: number) => Msg | void;
@@ -25,10 +27,14 @@ function pathOf(msg: Msg, action: string): Path {
   throw new MessageError(`${action}: path ${show(p)} is not a Path`, "path");
 }
 
-/** nchain: 0/false/absent no chain, -1 the whole chain, n > 0 that many links. */
-function chainLimit(msg: Msg): number {
+/**
+ * nchain: 0/false no chain, -1 the whole chain, n > 0 that many links; absent: `absent` links
+ * (0 for reads; 1 for set_value and delete_value, as upstream).
+ */
+function chainLimit(msg: Msg, absent = 0): number {
   const n = msg.nchain;
-  if (n === undefined || n === null || n === false || n === 0) return 0;
+  if (n === undefined) return absent;
+  if (n === null || n === false || n === 0) return 0;
   if (n === true) return 1;
   if (typeof n === "number" && Number.isInteger(n)) return n < 0 ? Infinity : n;
   throw new MessageError(`nchain ${show(n)} is not a count`, "nchain");
@@ -52,7 +58,10 @@ const STATE_FLAGS = ["nodes", "known", "superseded", "present", "deleted", "miss
 const get_state: Handler = (s, msg) => {
   const flags: StateFlags = {};
   for (const f of STATE_FLAGS) if (msg[f] === true) flags[f] = true;
-  return s.node.getState(flags) as unknown as Msg;
+  const { node, tock, ...state } = s.node.getState(flags) as unknown as Msg;
+  // upstream answers `debug` with an empty map (its debugging info is a TODO)
+  // and `debugger` with what a server without its remote debugger (pdb_clone) says
+  return { ...state, ...(msg.debug === true ? { debug: {} } : {}), ...(msg.debugger === true ? { debugger: "Import error" } : {}), node, tock };
 };
 
 const get_value: Handler = (s, msg) => {
@@ -62,11 +71,17 @@ const get_value: Handler = (s, msg) => {
     const tick = checkTick(msg.tick, "get_value", "tick");
     const e = s.node.entryByTick(node, tick);
     if (!e) throw new MessageError(`get_value: no entry holds tick ${tick} of node ${show(node)}`, "tick");
-    return { ...entryData(e, limit), path: e.path };
+    const { tock, ...data } = entryData(e, limit);
+    return { ...data, tock, path: e.path }; // upstream's key order
   }
-  const e = s.node.get(pathOf(msg, "get_value"));
-  if (!e) return limit > 0 ? { chain: null } : {};
-  return entryData(e, limit);
+  const nothing = limit > 0 ? { chain: null } : {};
+  // upstream answers a path that is not one (a string, a number) as it answers an absent entry
+  if (msg.path !== undefined && !(msg.path instanceof Path) && !Array.isArray(msg.path)) return nothing;
+  const path = pathOf(msg, "get_value");
+  const e = s.node.entryAt(path);
+  if (e) return entryData(e, limit); // a deleted entry answers its chain and tock
+  // an empty parent of deeper entries is a node upstream: it answers only a tock
+  return hasNode(s.node.store, path) ? { tock: s.node.ledger.nextTock() } : nothing;
 };
 
 /** Upstream's optimistic checks: prev (value) and chain (the newest link) must match. */
@@ -92,9 +107,13 @@ function checkExpectations(s: ClientSession, path: Path, msg: Msg): Entry | unde
 const set_value: Handler = (s, msg) => {
   const path = pathOf(msg, "set_value");
   if (!("value" in msg)) throw new MessageError("set_value: no value; use delete_value to delete", "value");
-  const limit = chainLimit(msg);
+  const limit = chainLimit(msg, 1);
+  if (msg.idem) {
+    // before prev and chain are checked, and in upstream's key order; nchain -1 gives no chain here
+    const cur = s.node.get(path);
+    if (cur && same(cur.value, msg.value)) return { tock: cur.tock, changed: false, ...(typeof msg.nchain !== "number" || msg.nchain > 0 ? { chain: toWire(cur.links, cur.ended, limit) } : {}) };
+  }
   const cur = checkExpectations(s, path, msg);
-  if (msg.idem && cur && same(cur.value, msg.value)) return { changed: false, ...(limit > 0 ? { chain: toWire(cur.links, cur.ended, limit) } : {}), tock: cur.tock };
   const r = s.node.set(path, msg.value);
   const out: Msg = { changed: !cur || !same(cur.value, msg.value) };
   if (cur && !("prev" in msg) && !("chain" in msg)) out.prev = cur.value;
@@ -109,12 +128,12 @@ const set_value: Handler = (s, msg) => {
 const delete_value: Handler = (s, msg) => {
   const path = pathOf(msg, "delete_value");
   if ("value" in msg) throw new MessageError("delete_value: a value was given; use set_value to set", "value");
-  const limit = chainLimit(msg);
+  const limit = chainLimit(msg, 1);
   const cur = checkExpectations(s, path, msg);
-  const r = s.node.delete(path);
+  const r = s.node.delete(path); // spends a tick even when there is nothing to delete, as upstream
   const out: Msg = { changed: r.changed };
   if (cur && !("prev" in msg) && !("chain" in msg)) out.prev = cur.value;
-  if (limit > 0 && r.changed) {
+  if (limit > 0) {
     const e = s.node.store.get(path)!;
     out.chain = toWire(e.links, e.ended, limit);
   }
@@ -129,28 +148,36 @@ function depthBounds(msg: Msg): [number, number] {
 }
 
 const get_tree: Handler = (s, msg, seq) => {
+  const st = s.stream(seq); // as upstream, even a bad request gets a stream (start, error, end)
   const path = pathOf(msg, "get_tree");
   const limit = chainLimit(msg);
   const [min, max] = depthBounds(msg);
-  const entries = s.node.tree(path); // throws before the stream opens when not serving
-  const st = s.stream(seq);
+  const entries = s.node.tree(path);
+  if (!hasNode(s.node.store, path)) throw new MessageError(`get_tree: nothing at or below ${path}`, "path");
   const short = new PathShortener(path);
-  for (const e of entries) {
-    const depth = e.path.length - path.length;
-    if (depth < min || depth > max) continue;
-    const rel = short.shorten(e.path);
-    st.item({ ...entryData(e, limit), path: rel.path, depth: rel.depth });
-  }
+  const send = (p: Path, data: Msg) => {
+    const depth = p.length - path.length;
+    if (depth < min || depth > max) return;
+    const rel = short.shorten(p);
+    st.item({ ...data, path: rel.path, depth: rel.depth });
+  };
+  if (msg.empty) {
+    // also the nodes without a value: tombstones (their chain and tock), empty parents (a tock)
+    for (const p of treeNodes(s.node.store, path)) {
+      const e = s.node.store.get(p);
+      send(p, e ? entryData(e, limit) : { tock: s.node.ledger.nextTock() });
+    }
+  } else for (const e of entries) send(e.path, entryData(e, limit));
   st.end();
 };
 
 const watch: Handler = (s, msg, seq) => {
+  const st = s.stream(seq); // as upstream, even a bad request gets a stream (start, error, end)
   const path = pathOf(msg, "watch");
   const limit = chainLimit(msg);
   const [min, max] = depthBounds(msg);
-  const existing = s.node.tree(path); // checks the mode before the stream opens
+  const existing = s.node.tree(path);
   const initial = msg.fetch ? existing : [];
-  const st = s.stream(seq);
   const short = new PathShortener(path);
   const send = (e: Entry) => {
     const depth = e.path.length - path.length;
@@ -167,6 +194,7 @@ const watch: Handler = (s, msg, seq) => {
 
 const stop: Handler = (s, msg) => {
   const task = msg.task;
+  if (task === undefined) throw new MessageError("stop: no task; expected the seq of a running request", "task");
   const st = typeof task === "number" ? s.streams.get(task) : undefined;
   if (!st) return { result: false };
   st.end();
@@ -221,6 +249,6 @@ const ping: Handler = () => ({ result: "pong" });
 
 /** Every action this server answers; anything else gets an error naming these. */
 export const ACTIONS: Readonly<Record<string, Handler>> = Object.freeze({
-  get_state, get_value, set_value, delete_value, get_tree, watch, stop, get_tock,
+  get_state, get_value, set_value, delete_value, delete_tree, get_tree, watch, stop, get_tock,
   fake_info, fake_info_send, enum_node, kill_node, save, log, ping,
 });

@@ -91,12 +91,9 @@ export class ClientSession {
     this.io.send(msg);
   }
 
+  /** The result in the handler's key order, then seq, then tock unless it has one: as upstream. */
   reply(seq: number, result: Record<string, unknown>): void {
-    const { tock, ...rest } = result;
-    const msg: Record<string, unknown> = { ...rest };
-    if (tock !== undefined) msg.tock = tock;
-    msg.seq = seq;
-    this.sendWithTock(msg);
+    this.sendWithTock({ ...result, seq });
   }
 
   /** One decoded message from the client. */

@@ -3,6 +3,7 @@
 // record's, and `depth` says how long that prefix is.
 //
 //   previous one.two, next one.four  ->  {path: ["four"], depth: 1}
+//   previous one.two, next one       ->  {path: [], depth: 1}
 //
 // A record with depth 0 carries a Path (msgpack ext 3) when the base is the root, as upstream
 // does; every other record carries a plain list.
@@ -26,8 +27,7 @@ export class PathShortener {
     const rel = path.elements.slice(this.#base.length);
     let d = 0;
     while (d < this.#last.length && d < rel.length && sameElement(this.#last[d], rel[d])) d++;
-    if (d >= rel.length && d > 0) d = rel.length - 1; // never an empty remainder (an ancestor of the previous path)
-    if (d < 0) d = 0;
+    // as upstream: the same path or an ancestor of the previous one leaves an empty remainder
     this.#last = rel;
     const rest = rel.slice(d);
     return { path: d === 0 && this.#base.length === 0 ? new Path(rest) : rest, depth: d };
