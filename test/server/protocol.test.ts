@@ -77,7 +77,8 @@ describe("client protocol", () => {
     expect(errors[1]).toMatch(/^request 2 has no action; expected one of get_state, /);
     expect(errors[2]).toBe("request [1, 2, 3] is not a map; expected {action, seq, ...}");
     expect(errors[3]).toBe('request has no usable seq (got "x"); expected a positive integer');
-    expect(errors[4]).toBe('get_value: path "a.b" is not a Path');
+    // as upstream: a path that is not a Path answers as an absent entry does, without an error
+    expect(got[5]).toEqual({ seq: 3, tock: expect.any(Number) });
     expect(errors[5]).toBe("Data is 1 not 7 at a");
     expect(errors[6]).toBe("Entry is new at q");
     expect(got[8]).toMatchObject({ seq: 6 });
