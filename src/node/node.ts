@@ -697,6 +697,12 @@ export class TicktockNode {
     this.#writer = undefined;
   }
 
+  /** Send a payload on any topic of the broker (msg_send); not part of the gossip. */
+  publishTopic(topic: readonly string[], payload: Uint8Array): void {
+    if (!this.#transport.publishTopic) throw new MessageError("msg_send: this node's transport cannot send to other topics", "topic");
+    if (!this.#o.passive) this.#transport.publishTopic(topic, payload);
+  }
+
   // ---- maintenance (always allowed) ----
 
   getState(flags: StateFlags): StateReply {

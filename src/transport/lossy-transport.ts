@@ -43,6 +43,10 @@ export class LossyTransport implements GossipTransport {
   publish(action: Action, payload: Uint8Array): void {
     if (!this.#drop(this.options.dropOut, action)) this.inner.publish(action, payload);
   }
+  publishTopic(topic: readonly string[], payload: Uint8Array): void {
+    if (!this.inner.publishTopic) throw new Error("the wrapped transport cannot send to other topics");
+    this.inner.publishTopic(topic, payload);
+  }
   onMessage(handler: (action: Action, payload: Uint8Array) => void): void {
     this.inner.onMessage((action, payload) => {
       if (!this.#drop(this.options.dropIn, action)) handler(action, payload);

@@ -96,7 +96,15 @@ export class MqttTransport implements GossipTransport {
   }
 
   publish(action: Action, payload: Uint8Array): void {
-    const topic = topicFor(this.#opts.root ?? "moat.kv", action);
+    this.#send(topicFor(this.#opts.root ?? "moat.kv", action), payload);
+  }
+
+  /** Any topic, its elements joined by "/" (as upstream's MQTT backend does). */
+  publishTopic(topic: readonly string[], payload: Uint8Array): void {
+    this.#send(topic.join("/"), payload);
+  }
+
+  #send(topic: string, payload: Uint8Array): void {
     // mqtt.js wants a Buffer in Node; in browsers (no global Buffer) it takes the bytes as they are
     const body = typeof Buffer === "function" ? Buffer.from(payload.buffer, payload.byteOffset, payload.byteLength) : payload;
     this.#client?.publish(topic, body as Buffer, { qos: 0 });

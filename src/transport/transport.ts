@@ -15,6 +15,11 @@ export interface GossipTransport {
   start(): Promise<void>;
   /** Send a payload on an action's topic. While disconnected it is queued or dropped, never thrown. */
   publish(action: Action, payload: Uint8Array): void;
+  /**
+   * Send a payload on any topic, outside the gossip (the client protocol's msg_send). Optional:
+   * a transport without it cannot tunnel messages.
+   */
+  publishTopic?(topic: readonly string[], payload: Uint8Array): void;
   /** Receive every payload on the gossip topics. */
   onMessage(handler: (action: Action, payload: Uint8Array) => void): void;
   /** Hear state changes (e.g. reconnected: time to rejoin). */

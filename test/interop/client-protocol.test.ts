@@ -9,6 +9,7 @@ import { mkdtempSync, existsSync, readFileSync } from "node:fs";
 import { connect, type Socket } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import mqtt from "mqtt";
 import { afterAll, expect, it } from "vitest";
 import { startMosquitto, type Broker } from "../support/mosquitto.js";
 import { startNode, type TestNode } from "../support/cluster.js";
@@ -47,6 +48,8 @@ interface Sequence {
   steps: Step[];
   /** A difference kept on purpose: its entry in docs/upstream-differences.md and each side's check. */
   kept?: { doc: RegExp; upstream: (t: Transcript) => void; ticktock: (t: Transcript) => void };
+  /** An MQTT topic filter to listen to on each side's broker: what arrives is compared too. */
+  listen?: string;
   /** Checks of files a sequence wrote (log, save), on each side. */
   files?: (dir: string) => void;
 }
@@ -287,11 +290,11 @@ const SEQUENCES: Sequence[] = [
       doc: /delete_tree of the root/,
       upstream: (t) => {
         expect(reply(t, 2)).toMatchObject({ changed: 3 }); // the root, r, and its internal-data node
-        expect(reply(t, 3).map((m) => m.state)).toEqual(["start", "end"]);
+        expect(stream(t, 3).map((m) => m.state)).toEqual(["start", "end"]);
       },
       ticktock: (t) => {
         expect(reply(t, 2)).toMatchObject({ error: "delete_tree: the root cannot be deleted; name a subtree" });
-        expect(reply(t, 3).filter((m) => "value" in m).map((m) => m.value)).toEqual(["Testing", 1]);
+        expect(values(stream(t, 3))).toEqual(["Testing", 1]);
       },
     },
   },
@@ -378,8 +381,16 @@ const SEQUENCES: Sequence[] = [
     },
   },
   {
-    name: "msg_send",
-    steps: [req("msg_send", { topic: ["test", "topic"], data: { a: 1 } }), req("msg_send", { topic: ["test", "topic"], raw: new Uint8Array([1, 2]) })],
+    name: "msg_send: data, raw, a one-element topic, and bad ones",
+    listen: "test/#",
+    steps: [
+      req("msg_send", { topic: ["test", "topic"], data: { a: 1, b: [P("x"), null] } }),
+      req("msg_send", { topic: ["test", "topic"], raw: new Uint8Array([1, 2]) }),
+      req("msg_send", { topic: "test", data: "one" }),
+      req("msg_send", { topic: ["test", "both"], data: 1, raw: new Uint8Array([1]) }),
+      req("msg_send", { topic: ["test", "none"] }),
+      req("msg_send", { data: 1 }),
+    ],
   },
   {
     name: "bad requests: missing fields, wrong types",
@@ -439,14 +450,27 @@ const SEQUENCES: Sequence[] = [
     },
   },
   {
+    name: "a request that is not a map",
+    steps: [req("get_tock"), { raw: encodeValue([1, 2, 3]), until: "any" }, { raw: encodeValue("hello"), until: "any" }, req("get_tock")],
+  },
+  {
+    name: "bytes that are not msgpack",
+    steps: [req("get_tock"), { raw: new Uint8Array([0xc1]), until: "closed" }],
+  },
+  {
     name: "a request without a seq",
     steps: [req("get_tock"), { send: { action: "get_tock", seq: undefined }, until: "any" }, req("get_tock")],
   },
 ];
 
-/** The messages answering request `seq`: the one reply, or the whole stream. */
+/** The messages answering request `seq`. */
+function stream(t: Transcript, seq: number): Msg[] {
+  return t.messages.filter((m) => m.seq === seq);
+}
+
+/** The one message answering request `seq` (or all of them, when there are more or none). */
 function reply(t: Transcript, seq: number): Msg | Msg[] {
-  const msgs = t.messages.filter((m) => m.seq === seq);
+  const msgs = stream(t, seq);
   return msgs.length === 1 ? msgs[0]! : msgs;
 }
 
@@ -461,6 +485,8 @@ interface Transcript {
   messages: Msg[];
   /** The server hung up. */
   closed: boolean;
+  /** What arrived on the broker for the sequence's `listen` topics: "topic hex-payload". */
+  published: string[];
 }
 
 class RawClient {
@@ -589,7 +615,7 @@ async function runSequence(port: number, seq: Sequence, dir: string): Promise<Tr
     }
     // anything else the server still says
     await new Promise((r) => setTimeout(r, 150));
-    return { messages: [...c.messages], closed: c.closed };
+    return { messages: [...c.messages], closed: c.closed, published: [] };
   } finally {
     c.close();
   }
@@ -637,6 +663,7 @@ function grouped(t: Transcript): Map<string, Line[]> {
     out.set(k, [...(out.get(k) ?? []), { canon: show(canonical(m)), text: show(m) }]);
   }
   if (t.closed) out.set("closed", [{ canon: "hung up", text: "<the server hung up>" }]);
+  if (t.published.length) out.set("published on the broker", t.published.map((p) => ({ canon: p, text: p })));
   return out;
 }
 
@@ -647,7 +674,7 @@ function diff(up: Transcript, tt: Transcript, seq: Sequence): string {
   for (const k of new Set([...a.keys(), ...b.keys()])) {
     const x = a.get(k) ?? [], y = b.get(k) ?? [];
     if (JSON.stringify(x.map((l) => l.canon)) === JSON.stringify(y.map((l) => l.canon))) continue;
-    const step = seq.steps[Number(k) - 1];
+    const step = /^\d+$/.test(k) ? seq.steps[Number(k) - 1] : undefined;
     lines.push(`seq ${k}${step?.send ? ` ${show(step.send)}` : ""}:`);
     for (let i = 0; i < Math.max(x.length, y.length); i++) {
       if (x[i]?.canon === y[i]?.canon) lines.push(`    = ${x[i]!.text}`);
@@ -658,6 +685,20 @@ function diff(up: Transcript, tt: Transcript, seq: Sequence): string {
     }
   }
   return lines.join("\n");
+}
+
+/** Collect what arrives on a topic filter of a broker. */
+async function listen(url: string, filter: string): Promise<{ stop(): Promise<string[]> }> {
+  const client = await mqtt.connectAsync(url);
+  const got: string[] = [];
+  client.on("message", (topic, payload) => got.push(`${topic} ${Buffer.from(payload).toString("hex")}`));
+  await client.subscribeAsync(filter, { qos: 0 });
+  return {
+    async stop() {
+      await client.endAsync();
+      return got;
+    },
+  };
 }
 
 // ---- the servers ----
@@ -678,7 +719,7 @@ describeUpstream("the client protocol, upstream and ticktock side by side", () =
     const broker = await startMosquitto();
     brokers.push(broker);
     const s = await up.start({ name: NODE, mqtt: broker.url, init: true });
-    return { port: s.port, log: () => s.log(), label: name };
+    return { port: s.port, log: () => s.log(), label: name, broker };
   }
 
   async function ticktockSide() {
@@ -688,7 +729,7 @@ describeUpstream("the client protocol, upstream and ticktock side by side", () =
     nodes.push(n);
     n.node.set(new Path(), "Testing"); // as upstream's -I Testing
     const server = await serveTcp(n.node, { port: 0 });
-    return { port: server.port, close: () => server.close(), n };
+    return { port: server.port, close: () => server.close(), n, broker };
   }
 
   for (const seq of SEQUENCES) {
@@ -696,6 +737,7 @@ describeUpstream("the client protocol, upstream and ticktock side by side", () =
       const upDir = mkdtempSync(join(tmpdir(), "ticktock-cp-up-"));
       const ttDir = mkdtempSync(join(tmpdir(), "ticktock-cp-tt-"));
       const [u, t] = await Promise.all([upstreamSide(seq.name), ticktockSide()]);
+      const listeners = seq.listen ? await Promise.all([listen(u.broker.url, seq.listen), listen(t.broker.url, seq.listen)]) : [];
       try {
         const [ut, tt] = await Promise.all([
           runSequence(u.port, seq, upDir).catch((e: Error) => {
@@ -703,6 +745,13 @@ describeUpstream("the client protocol, upstream and ticktock side by side", () =
           }),
           runSequence(t.port, seq, ttDir),
         ]);
+        if (listeners.length) {
+          await new Promise((r) => setTimeout(r, 300));
+          const [a, b] = await Promise.all(listeners.map((l) => l.stop()));
+          ut.published = a!;
+          tt.published = b!;
+          expect(ut.published.length, "messages upstream published").toBeGreaterThan(0);
+        }
         tally.sequences++;
         tally.replies += ut.messages.length;
         const d = diff(ut, tt, seq);
