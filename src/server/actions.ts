@@ -13,6 +13,7 @@ import { fieldChain, fieldString } from "../wire/parse.js";
 import { Path, type PathElement } from "../wire/path.js";
 import { PathShortener } from "../wire/relative-path.js";
 import { delete_tree } from "./delete-tree.js";
+import { enum_ } from "./enum.js";
 import { msg_send } from "./msg-send.js";
 import type { ClientSession } from "./session.js";
 import { hasNode, treeNodes } from "./tree-nodes.js";
@@ -251,5 +252,5 @@ const ping: Handler = () => ({ result: "pong" });
 /** Every action this server answers; anything else gets an error naming these. */
 export const ACTIONS: Readonly<Record<string, Handler>> = Object.freeze({
   get_state, get_value, set_value, delete_value, delete_tree, get_tree, watch, stop, get_tock,
-  fake_info, fake_info_send, enum_node, kill_node, save, log, msg_send, ping,
+  enum: enum_, fake_info, fake_info_send, enum_node, kill_node, save, log, msg_send, ping,
 });

@@ -2,8 +2,9 @@
 // WebSocket): the greeting, request dispatch by `action`, replies with the request's `seq`,
 // errors as `{error, seq}`, and multi-part replies (state start / items / end).
 //
-// Unlike upstream, a request that cannot be served (unknown action, no seq, not a map) gets an
-// error reply and the connection stays open.
+// As upstream, a request without a usable seq or that is not a map gets an error without a seq
+// and the connection stays open. Unlike upstream, which hangs up on an unknown action, that gets
+// an error reply too (see docs/upstream-differences.md).
 
 import { show } from "../core/errors.js";
 import { isMap } from "../wire/parse.js";

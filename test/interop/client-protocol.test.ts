@@ -4,7 +4,7 @@
 // at the root with tick 1; the ticktock node gets the same write). The replies are compared field
 // by field after normalising only the clock (`tock`). Where the two differ on purpose
 // (docs/upstream-differences.md, "Client protocol"), the sequence names the difference and
-// asserts each side's own behaviour instead.
+// asserts each side's own behaviour instead. TICKTOCK_SHOW_TRANSCRIPTS=1 prints both sides' messages.
 import { mkdtempSync, existsSync, readFileSync } from "node:fs";
 import { connect, type Socket } from "node:net";
 import { tmpdir } from "node:os";
@@ -297,6 +297,23 @@ const SEQUENCES: Sequence[] = [
         expect(values(stream(t, 3))).toEqual(["Testing", 1]);
       },
     },
+  },
+  {
+    name: "enum: names, with data, with empty nodes",
+    steps: [
+      req("set_value", { path: P("l"), value: 0 }),
+      req("set_value", { path: P("l", "a"), value: 1 }),
+      req("set_value", { path: P("l", "b", "c"), value: 2 }),
+      req("set_value", { path: P("l", "d"), value: 3 }),
+      req("delete_value", { path: P("l", "d") }),
+      req("enum", { path: P("l") }),
+      req("enum", { path: P("l"), empty: true }),
+      req("enum", { path: P("l"), with_data: true }),
+      req("enum", { path: P("l"), with_data: true, empty: true }),
+      req("enum", { path: P("l", "a") }),
+      req("enum", { path: P("nothing") }),
+      req("enum", {}),
+    ],
   },
   {
     name: "get_state with each flag, and all of them",
@@ -751,6 +768,9 @@ describeUpstream("the client protocol, upstream and ticktock side by side", () =
           ut.published = a!;
           tt.published = b!;
           expect(ut.published.length, "messages upstream published").toBeGreaterThan(0);
+        }
+        if (process.env.TICKTOCK_SHOW_TRANSCRIPTS) {
+          console.log(`${seq.name}\n upstream:\n  ${ut.messages.map(show).join("\n  ")}${ut.closed ? "\n  <hung up>" : ""}\n ticktock:\n  ${tt.messages.map(show).join("\n  ")}${tt.closed ? "\n  <hung up>" : ""}`);
         }
         tally.sequences++;
         tally.replies += ut.messages.length;
