@@ -451,6 +451,29 @@ const SEQUENCES: Sequence[] = [
     },
   },
   {
+    name: "actions only one side serves",
+    steps: [
+      req("get_internal", { path: P("actor") }),
+      req("enum_internal", { path: P() }),
+      req("test_acl", { path: P("a") }),
+      { send: { action: "get_tree_internal", path: P() }, until: "reply" },
+      req("ping"),
+    ],
+    kept: {
+      doc: /Actions not served/,
+      upstream: (t) => {
+        for (const n of [1, 2, 3]) expect(reply(t, n)).not.toHaveProperty("error");
+        expect(stream(t, 4).at(-1)).toMatchObject({ state: "end" });
+        expect(t.closed).toBe(true); // ping is an unknown action there
+      },
+      ticktock: (t) => {
+        for (const n of [1, 2, 3, 4]) expect(reply(t, n)).toMatchObject({ error: expect.stringMatching(/^unknown action /) });
+        expect(reply(t, 5)).toMatchObject({ result: "pong" });
+        expect(t.closed).toBe(false);
+      },
+    },
+  },
+  {
     name: "an unknown action",
     steps: [req("get_tock"), req("frobnicate"), req("get_tock")],
     kept: {
@@ -458,6 +481,8 @@ const SEQUENCES: Sequence[] = [
       upstream: (t) => {
         expect(t.closed).toBe(true);
         expect(reply(t, 2)).toEqual([]);
+        expect(t.messages.at(-1)).toMatchObject({ error: expect.any(String) });
+        expect(t.messages.at(-1)).not.toHaveProperty("seq");
       },
       ticktock: (t) => {
         expect(t.closed).toBe(false);
