@@ -686,10 +686,13 @@ export class TicktockNode {
     this.#log.info(`saved a snapshot to ${file}`);
   }
 
-  /** Write a snapshot to a file and append every change after it (upstream's `log dest`). */
-  logTo(file: string): void {
+  /**
+   * Write the state (with the entries when `entries`, as upstream's `log` with `fetch`) to a
+   * file, then append every change (upstream's `log dest`; `-i` leaves the entries out).
+   */
+  logTo(file: string, entries = true): void {
     this.#writer?.close();
-    this.#openWriter(file);
+    this.#openWriter(file, entries);
   }
 
   stopLog(): void {
@@ -784,8 +787,8 @@ export class TicktockNode {
     };
   }
 
-  #openWriter(file: string): void {
-    const snapshot = this.#snapshot();
+  #openWriter(file: string, entries = true): void {
+    const snapshot = entries ? this.#snapshot() : { ...this.#snapshot(), entries: [] };
     this.#writer = StateFileWriter.open(this.#storage(), file, snapshot);
     this.#log.info(`saving to ${file}: ${snapshot.entries.length} entries, then every change`);
   }

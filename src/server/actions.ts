@@ -243,7 +243,7 @@ const log: Handler = (s, msg) => {
     s.node.stopLog();
     return { result: true };
   }
-  s.node.logTo(fieldString("log", msg.path, "path"));
+  s.node.logTo(fieldString("log", msg.path, "path"), msg.fetch === true); // entries only with fetch, as upstream
   return { result: true };
 };
 
