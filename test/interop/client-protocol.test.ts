@@ -382,7 +382,7 @@ const SEQUENCES: Sequence[] = [
     steps: [req("get_state", { debugger: true })],
   },
   {
-    name: "get_tock and ping-free requests",
+    name: "get_tock: a fresh tock each time",
     steps: [req("get_tock"), req("get_tock")],
   },
   {
@@ -762,11 +762,11 @@ describeUpstream("the client protocol, upstream and ticktock side by side", () =
     console.log(`client protocol: ${tally.sequences} sequences, ${tally.replies} messages from upstream compared (greetings included); ${tally.differing} sequences differ, each kept on purpose and asserted per side: ${tally.kept.join("; ") || "none"}`);
   });
 
-  async function upstreamSide(name: string) {
+  async function upstreamSide() {
     const broker = await startMosquitto();
     brokers.push(broker);
     const s = await up.start({ name: NODE, mqtt: broker.url, init: true });
-    return { port: s.port, log: () => s.log(), label: name, broker };
+    return { port: s.port, log: () => s.log(), broker };
   }
 
   async function ticktockSide() {
@@ -783,7 +783,7 @@ describeUpstream("the client protocol, upstream and ticktock side by side", () =
     it(seq.name, async () => {
       const upDir = mkdtempSync(join(tmpdir(), "ticktock-cp-up-"));
       const ttDir = mkdtempSync(join(tmpdir(), "ticktock-cp-tt-"));
-      const [u, t] = await Promise.all([upstreamSide(seq.name), ticktockSide()]);
+      const [u, t] = await Promise.all([upstreamSide(), ticktockSide()]);
       const listeners = seq.listen ? await Promise.all([listen(u.broker.url, seq.listen), listen(t.broker.url, seq.listen)]) : [];
       try {
         const [ut, tt] = await Promise.all([
