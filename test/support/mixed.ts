@@ -1,6 +1,12 @@
 // Mixed clusters: upstream MoaT-KV servers and ticktock nodes on one Mosquitto, looked at through
 // the client protocol only (get_tree, get_state), so that every server is judged the same way.
+import { afterEach, beforeEach } from "vitest";
 import { connectTcp } from "../../src/client/tcp.js";
+import { serveTcp, type ClientServer } from "../../src/server/tcp-server.js";
+import { startMosquitto, type Broker } from "./mosquitto.js";
+import { upstreamFixture, type UpstreamServer } from "./upstream.js";
+import { startNode, type TestNode } from "./cluster.js";
+import { run, type Running } from "./cli.js";
 import type { Msg } from "../../src/client/client.js";
 import { Path } from "../../src/wire/path.js";
 import { PathExpander } from "../../src/wire/relative-path.js";
@@ -82,4 +88,98 @@ export async function eventually(check: () => Promise<string>, ms: number, membe
     }
     await sleep(250);
   }
+}
+
+/** A ticktock node in this process with a TCP client port. */
+export interface TtMember extends Member {
+  t: TestNode;
+  server: ClientServer;
+}
+
+/** A `ticktock node` process. */
+export interface ProcMember extends Member {
+  p: Running;
+}
+
+export const upMember = (s: UpstreamServer): Member => ({ name: s.name, port: s.port, log: () => s.log(40) });
+
+/** Every member holds exactly `want` (below `root`) and misses no tick. */
+export async function allHold(members: Member[], want: Record<string, unknown>, root: Path, ms = 60_000): Promise<void> {
+  await eventually(async () => {
+    const wrong: string[] = [];
+    for (const m of members) {
+      const d = diffData(want, await treeOf(m.port, root));
+      const missing = JSON.stringify((await stateOf(m.port, { missing: true })).missing ?? {});
+      if (d) wrong.push(`${m.name}: ${d}`);
+      if (missing !== "{}") wrong.push(`${m.name} misses ${missing}`);
+    }
+    return wrong.join("; ");
+  }, ms, members);
+}
+
+/** Each member's get_state `missing` equals `want`. */
+export async function allMiss(members: Member[], want: Record<string, unknown>, ms = 30_000): Promise<void> {
+  await eventually(async () => {
+    const wrong: string[] = [];
+    for (const m of members) {
+      const got = JSON.stringify((await stateOf(m.port, { missing: true })).missing ?? {});
+      if (got !== JSON.stringify(want)) wrong.push(`${m.name} misses ${got}`);
+    }
+    return wrong.join("; ");
+  }, ms, members);
+}
+
+/**
+ * A fresh Mosquitto per test (no gossip of one test reaches the next), upstream servers, ticktock
+ * nodes in this process and `ticktock node` processes; everything is stopped after each test.
+ */
+export function mixedFixture() {
+  const up = upstreamFixture();
+  const tts: TtMember[] = [];
+  const procs: Running[] = [];
+  const f = {
+    broker: undefined as unknown as Broker,
+    up,
+    /** A ticktock node in this process, serving the client protocol on a free port. */
+    async ticktock(name: string, opts: Parameters<typeof startNode>[2] = {}): Promise<TtMember> {
+      const t = await startNode(f.broker.url, name, { startupWait: 1500, ...opts });
+      const server = await serveTcp(t.node, { port: 0 });
+      const m: TtMember = { name, port: server.port, t, server, log: () => t.logs.slice(-40).join("\n") };
+      tts.push(m);
+      return m;
+    },
+    /** A `ticktock node` process on the broker; resolves once it serves (or is maintainer-only). */
+    async ticktockProcess(name: string, args: string[] = [], port = 0): Promise<ProcMember> {
+      const p = run(["node", name, "--mqtt", f.broker.url, "--port", String(port), "--startup-wait", "1500", ...args]);
+      procs.push(p);
+      const m = await p.waitFor(/client protocol on 127\.0\.0\.1:(\d+)/, 20_000);
+      await p.waitFor(/serving|maintainer-only/, 30_000);
+      return { name, port: Number(m[1]), p, log: () => p.stderr().split("\n").slice(-40).join("\n") };
+    },
+    /** up1 (-I), tt1 and tt2 in this process, then up2 joining with all three in its hostmap. */
+    async fourServers(o: { up1?: Partial<Parameters<typeof up.start>[0]> } = {}) {
+      const up1 = await up.start({ name: "up1", mqtt: f.broker.url, init: true, ...o.up1 });
+      const tt1 = await f.ticktock("tt1");
+      const tt2 = await f.ticktock("tt2");
+      const up2 = await up.start({ name: "up2", mqtt: f.broker.url, hostmap: { up1: up1.port, tt1: tt1.port, tt2: tt2.port }, readyMs: 40_000 });
+      return { up1, up2, tt1, tt2, members: [upMember(up1), upMember(up2), tt1, tt2] as Member[] };
+    },
+  };
+  beforeEach(async () => {
+    f.broker = await startMosquitto();
+  });
+  afterEach(async () => {
+    for (const p of procs.splice(0)) {
+      if (p.proc.exitCode === null && p.proc.signalCode === null) {
+        p.proc.kill("SIGKILL");
+        await p.exited;
+      }
+    }
+    for (const m of tts.splice(0)) {
+      await m.server.close();
+      await m.t.node.stop();
+    }
+    await f.broker.stop();
+  });
+  return f;
 }
