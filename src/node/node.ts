@@ -409,7 +409,7 @@ export class TicktockNode {
     if (this.#writer && (known || msg.deleted)) {
       this.#writer.appendState({ known, deleted: msg.deleted, node: this.name, tock: this.ledger.tock });
     }
-    const ticks = msg.ticks ?? (msg.nodes as Record<string, Tick> | undefined);
+    const ticks = msg.ticks ?? msg.nodes;
     if (ticks && typeof msg.node === "string" && msg.node !== "") this.#answerTicks(ticks);
   }
 
@@ -424,7 +424,7 @@ export class TicktockNode {
   }
 
   /** Another server announced its ticks: if it is behind us, announce ours (once, soon). */
-  #answerTicks(theirs: Record<string, Tick>): void {
+  #answerTicks(theirs: Record<string, Tick | null>): void {
     let behind = false;
     for (const n of this.ledger.nodeNames) {
       const t = this.ledger.get(n)!.tick;
@@ -447,8 +447,9 @@ export class TicktockNode {
   /** Upstream's actor ping: value [tock, tick] of the sending node. */
   #onPing(msg: Record<string, unknown>): void {
     if (msg.t !== "ping" || typeof msg.node !== "string" || !Array.isArray(msg.value) || msg.value.length !== 2) return;
-    const tock = fieldTick("ping", msg.value[0], "value.0");
-    const tick = fieldTick("ping", msg.value[1], "value.1");
+    // [tock, null]: a fresh upstream server has no tick yet
+    const tock = msg.value[0] === null ? 0 : fieldTick("ping", msg.value[0], "value.0");
+    const tick = msg.value[1] === null ? 0 : fieldTick("ping", msg.value[1], "value.1");
     this.ledger.seeTock(tock);
     if (tick !== 0) this.ledger.ensure(msg.node).raise(tick);
   }
