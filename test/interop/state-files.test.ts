@@ -118,6 +118,7 @@ describeUpstream("state files in a mixed cluster", () => {
   async function history(m: Member): Promise<Record<string, unknown>> {
     const want: Record<string, unknown> = {};
     for (let i = 0; i < 6; i++) await write(m, want, `a${i}`, 10 * (i + 1));
+    await write(m, want, "big", 65536); // a value that upstream's gossip would split
     await write(m, want, "a1", 5);
     await withClient(m.port, (c) => c.request("delete_value", { path: Path.of("s", "a2") }));
     delete want["s.a2"];
