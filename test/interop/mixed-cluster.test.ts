@@ -12,7 +12,6 @@ import { allHold, allMiss, mixedFixture, stateOf, treeOf, upMember, valueOf, wit
 
 describeUpstream("a mixed cluster of upstream servers and ticktock nodes", () => {
   const f = mixedFixture();
-  const { up } = f;
 
   // Upstream splits gossip over 450 bytes into `_p0` pieces: values from 400 bytes on travel in pieces.
   it("ends with every value on every server: writes of 1 byte to 64 KB through all four", async () => {
@@ -39,8 +38,8 @@ describeUpstream("a mixed cluster of upstream servers and ticktock nodes", () =>
   }, 180_000);
 
   it("lets a ticktock node join an upstream-held cluster with --join and without it", async () => {
-    const up1 = await up.start({ name: "up1", mqtt: f.broker.url, init: true });
-    const up2 = await up.start({ name: "up2", mqtt: f.broker.url, hostmap: { up1: up1.port }, readyMs: 40_000 });
+    const up1 = await f.upstream({ name: "up1", init: true });
+    const up2 = await f.upstream({ name: "up2", hostmap: { up1: up1.port }, readyMs: 40_000 });
     const want: Record<string, unknown> = {};
     for (const [s, n] of [[up1, 1], [up2, 2], [up1, 3], [up2, 4]] as const) {
       const v = valueOf(s.name, 20 * n);

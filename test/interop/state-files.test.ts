@@ -33,7 +33,6 @@ async function logTo(s: UpstreamServer, file: string): Promise<void> {
 describeUpstream("state files in a mixed cluster", () => {
   beforeAll(() => init());
   const f = mixedFixture();
-  const { up } = f;
 
   it("an upstream server killed during writes comes back from its state file and recovers the rest from the ticktock nodes", async () => {
     const dir = tmp();
@@ -61,7 +60,7 @@ describeUpstream("state files in a mixed cluster", () => {
     // up2 goes too: only the ticktock nodes hold what up1 lacks
     await up2.stop();
     for (let i = 0; i < 5; i++) await write(tt1, want, `tt1.down${i}`);
-    const again = await up.start({ name: "up1", mqtt: f.broker.url, load: file1, hostmap: { tt1: tt1.port, tt2: tt2.port }, readyMs: 40_000 });
+    const again = await f.upstream({ name: "up1", load: file1, hostmap: { tt1: tt1.port, tt2: tt2.port }, readyMs: 40_000 });
     await logTo(again, join(dir, "up1.again"));
     await allHold([upMember(again), tt1, tt2], want, Path.of("s"));
     // and it serves: a write through it reaches the ticktock nodes
@@ -72,8 +71,8 @@ describeUpstream("state files in a mixed cluster", () => {
   it("a ticktock node process killed during writes comes back with --load/--save and recovers the rest from the upstream servers", async () => {
     const dir = tmp();
     const file = join(dir, "ttp.state");
-    const up1 = await up.start({ name: "up1", mqtt: f.broker.url, init: true });
-    const up2 = await up.start({ name: "up2", mqtt: f.broker.url, hostmap: { up1: up1.port }, readyMs: 40_000 });
+    const up1 = await f.upstream({ name: "up1", init: true });
+    const up2 = await f.upstream({ name: "up2", hostmap: { up1: up1.port }, readyMs: 40_000 });
     let ttp = await f.ticktockProcess("ttp", ["--save", file]);
     const want: Record<string, unknown> = {};
     for (let i = 0; i < 10; i++) {
@@ -136,7 +135,7 @@ describeUpstream("state files in a mixed cluster", () => {
     await tt1.server.close();
     await tt1.t.node.stop();
     // an upstream server of the same name restarts from it, alone on the broker
-    const s = await up.start({ name: "tt1", mqtt: f.broker.url, load: file });
+    const s = await f.upstream({ name: "tt1", load: file });
     expect(await holding(upMember(s)), s.log()).toEqual(saved);
     // what upstream saves of it loads into a ticktock node again
     const file2 = join(dir, "tt1.upstream");
@@ -150,7 +149,7 @@ describeUpstream("state files in a mixed cluster", () => {
   it("a state file saved by an upstream server loads into a ticktock node, and the other way round", async () => {
     const dir = tmp();
     const file = join(dir, "up1.state");
-    const up1 = await up.start({ name: "up1", mqtt: f.broker.url, init: true });
+    const up1 = await f.upstream({ name: "up1", init: true });
     await logTo(up1, file);
     const want = await history(upMember(up1));
     await sleep(1500); // upstream flushes its log after a second without changes
@@ -164,7 +163,7 @@ describeUpstream("state files in a mixed cluster", () => {
     await withClient(tt.port, (c) => c.request("save", { path: file2 }));
     await tt.server.close();
     await tt.t.node.stop();
-    const again = await up.start({ name: "up1", mqtt: f.broker.url, load: file2 });
+    const again = await f.upstream({ name: "up1", load: file2 });
     expect(await holding(upMember(again)), again.log()).toEqual(saved);
   }, 120_000);
 });
