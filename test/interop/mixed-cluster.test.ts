@@ -46,6 +46,9 @@ describeUpstream("a mixed cluster of upstream servers and ticktock nodes", () =>
       await withClient(s.port, (c) => c.request("set_value", { path: Path.of("j", s.name, n), value: v }));
       want[`j.${s.name}.${n}`] = v;
     }
+    const big = valueOf("big", 5000); // gossiped in pieces
+    await withClient(up2.port, (c) => c.request("set_value", { path: Path.of("j", "big"), value: big }));
+    want["j.big"] = big;
     await withClient(up1.port, (c) => c.request("delete_value", { path: Path.of("j", "up1", 1) }));
     delete want["j.up1.1"];
     // with --join: the real command, copying from up2 over the client protocol

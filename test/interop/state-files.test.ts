@@ -80,7 +80,7 @@ describeUpstream("state files in a mixed cluster", () => {
       await write(upMember(up1), want, `up1.w${i}`);
     }
     const burst = (async () => {
-      for (let i = 10; i < 20; i++) await write(upMember(up2), want, `up2.w${i}`);
+      for (let i = 10; i < 20; i++) await write(upMember(up2), want, `up2.w${i}`, 1000); // gossiped in pieces
     })();
     await write(ttp, want, "ttp.last");
     ttp.p.proc.kill("SIGKILL");
