@@ -8,7 +8,7 @@ import { describeUpstream } from "../support/upstream.js";
 import { Path } from "../../src/wire/path.js";
 import { encodeValue } from "../../src/wire/codec.js";
 import { runToEnd } from "../support/cli.js";
-import { allHold, allMiss, mixedFixture, stateOf, treeOf, upMember, valueOf, withClient } from "../support/mixed.js";
+import { allHold, allMiss, mixedFixture, stateOf, treeOf, upMember, valueOf, request } from "../support/mixed.js";
 
 describeUpstream("a mixed cluster of upstream servers and ticktock nodes", () => {
   const f = mixedFixture();
@@ -25,10 +25,10 @@ describeUpstream("a mixed cluster of upstream servers and ticktock nodes", () =>
       expect(cli.code, cli.stderr + up1.log()).toBe(0);
       want[`d.up1.s${size}`] = v1;
       const v2 = valueOf("up2", size);
-      await withClient(up2.port, (c) => c.request("set_value", { path: Path.of("d", "up2", `s${size}`), value: v2 }));
+      await request(upMember(up2), "set_value", { path: Path.of("d", "up2", `s${size}`), value: v2 });
       want[`d.up2.s${size}`] = v2;
       const v3 = valueOf("tt1", size);
-      await withClient(tt1.port, (c) => c.request("set_value", { path: Path.of("d", "tt1", `s${size}`), value: v3 }));
+      await request(tt1, "set_value", { path: Path.of("d", "tt1", `s${size}`), value: v3 });
       want[`d.tt1.s${size}`] = v3;
       const v4 = valueOf("tt2", size);
       tt2.t.node.set(Path.of("d", "tt2", `s${size}`), v4);
@@ -43,13 +43,13 @@ describeUpstream("a mixed cluster of upstream servers and ticktock nodes", () =>
     const want: Record<string, unknown> = {};
     for (const [s, n] of [[up1, 1], [up2, 2], [up1, 3], [up2, 4]] as const) {
       const v = valueOf(s.name, 20 * n);
-      await withClient(s.port, (c) => c.request("set_value", { path: Path.of("j", s.name, n), value: v }));
+      await request(s, "set_value", { path: Path.of("j", s.name, n), value: v });
       want[`j.${s.name}.${n}`] = v;
     }
     const big = valueOf("big", 5000); // gossiped in pieces
-    await withClient(up2.port, (c) => c.request("set_value", { path: Path.of("j", "big"), value: big }));
+    await request(upMember(up2), "set_value", { path: Path.of("j", "big"), value: big });
     want["j.big"] = big;
-    await withClient(up1.port, (c) => c.request("delete_value", { path: Path.of("j", "up1", 1) }));
+    await request(upMember(up1), "delete_value", { path: Path.of("j", "up1", 1) });
     delete want["j.up1.1"];
     // with --join: the real command, copying from up2 over the client protocol
     const joined = await f.ticktockProcess("ttj", ["--join", `127.0.0.1:${up2.port}`]);
@@ -61,7 +61,7 @@ describeUpstream("a mixed cluster of upstream servers and ticktock nodes", () =>
     // both serve and their writes reach the upstream servers
     for (const m of [joined, gossiped]) {
       const v = valueOf(m.name, 50);
-      await withClient(m.port, (c) => c.request("set_value", { path: Path.of("j", m.name), value: v }));
+      await request(m, "set_value", { path: Path.of("j", m.name), value: v });
       want[`j.${m.name}`] = v;
     }
     await allHold(members, want, Path.of("j"));

@@ -10,14 +10,14 @@ import { Path } from "../../src/wire/path.js";
 import { RangeSet, init } from "../../src/core/range-set.js";
 import type { RangeMap } from "../../src/wire/messages.js";
 import { parseStateFile } from "../../src/node/state-file.js";
-import { allHold, mixedFixture, sleep, stateOf, treeOf, upMember, valueOf, withClient, type Member } from "../support/mixed.js";
+import { allHold, mixedFixture, sleep, stateOf, treeOf, upMember, valueOf, request, type Member } from "../support/mixed.js";
 
 const tmp = () => mkdtempSync(join(tmpdir(), "ticktock-state-files-"));
 
 /** set_value through a member's client port; the value is remembered in `want`. */
 async function write(m: Member, want: Record<string, unknown>, key: string, size = 40): Promise<void> {
   const v = valueOf(`${m.name}.${key}`, size);
-  await withClient(m.port, (c) => c.request("set_value", { path: Path.of("s", ...key.split(".")), value: v }));
+  await request(m, "set_value", { path: Path.of("s", ...key.split(".")), value: v });
   want[`s.${key}`] = v;
 }
 
@@ -119,7 +119,7 @@ describeUpstream("state files in a mixed cluster", () => {
     for (let i = 0; i < 6; i++) await write(m, want, `a${i}`, 10 * (i + 1));
     await write(m, want, "big", 65536); // a value that upstream's gossip would split
     await write(m, want, "a1", 5);
-    await withClient(m.port, (c) => c.request("delete_value", { path: Path.of("s", "a2") }));
+    await request(m, "delete_value", { path: Path.of("s", "a2") });
     delete want["s.a2"];
     return want;
   }
@@ -129,7 +129,7 @@ describeUpstream("state files in a mixed cluster", () => {
     const file = join(dir, "tt1.state");
     const tt1 = await f.ticktock("tt1");
     const want = await history(tt1);
-    await withClient(tt1.port, (c) => c.request("save", { path: file }));
+    await request(tt1, "save", { path: file });
     const saved = await holding(tt1);
     expect(saved.data).toEqual(want);
     await tt1.server.close();
@@ -160,7 +160,7 @@ describeUpstream("state files in a mixed cluster", () => {
     expect(await holding(tt), tt.log()).toEqual(saved);
     // what ticktock saves of it loads into an upstream server again
     const file2 = join(dir, "up1.ticktock");
-    await withClient(tt.port, (c) => c.request("save", { path: file2 }));
+    await request(tt, "save", { path: file2 });
     await tt.server.close();
     await tt.t.node.stop();
     const again = await f.upstream({ name: "up1", load: file2 });

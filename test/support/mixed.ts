@@ -29,6 +29,15 @@ export async function withClient<T>(port: number, fn: (c: Awaited<ReturnType<typ
   }
 }
 
+/** One request to a member; a failure names the member and carries its log. */
+export async function request(m: Member, action: string, fields: Msg): Promise<Msg> {
+  try {
+    return await withClient(m.port, (c) => c.request(action, fields));
+  } catch (e) {
+    throw new Error(`${action} on ${m.name} (port ${m.port}) failed: ${(e as Error).message}\n--- ${m.name} log:\n${m.log()}`);
+  }
+}
+
 /** path text -> value of every entry below `root` (internal paths left out). */
 export async function treeOf(port: number, root: Path = new Path()): Promise<Record<string, unknown>> {
   return withClient(port, async (c) => {
