@@ -167,9 +167,11 @@ export class TickLedger {
       return m;
     };
     try {
-      const tock = msg.tock === undefined ? undefined : fieldTick(api, msg.tock, "tock");
-      const senderTick = msg.tick === undefined ? undefined : fieldTick(api, msg.tick, "tick");
-      const ticks = msg.ticks === undefined ? undefined : fieldTickMap(api, msg.ticks, "ticks");
+      // null, as upstream sends them: `tick` of a fresh server (no tick yet), `ticks` of nodes whose
+      // tick it does not know (upstream's max_n skips them); a null tock is skipped by tock_seen
+      const tock = msg.tock === undefined || msg.tock === null ? undefined : fieldTick(api, msg.tock, "tock");
+      const senderTick = msg.tick === undefined || msg.tick === null ? undefined : fieldTick(api, msg.tick, "tick");
+      const ticks = msg.ticks === undefined ? undefined : fieldTickMap(api, msg.ticks, "ticks", true);
       const nodes = msg.nodes === undefined ? undefined : fieldTickMap(api, msg.nodes, "nodes", true);
       const missing = parseRanges(msg.missing, "missing");
       const known = parseRanges(msg.known, "known");

@@ -17,6 +17,7 @@ import { RangeSet } from "../core/range-set.js";
 import { tickSucc, type Tick } from "../core/tick.js";
 import { TickLedger, type MarkResult } from "../ledger/tick-ledger.js";
 import { decodeValue, encodeValue } from "../wire/codec.js";
+import { MessageSplitter, Reassembler, escapePieceKeys } from "../wire/message-pieces.js";
 import type { InfoMessage, RangeMap, StateFlags, StateReply, UpdateMessage } from "../wire/messages.js";
 import { fieldTick, isMap, parseUpdate } from "../wire/parse.js";
 import { Path } from "../wire/path.js";
@@ -73,6 +74,12 @@ export interface NodeOptions {
    * requests or re-sends) and serve no data changes. For observers and inspectors.
    */
   passive?: boolean;
+  /**
+   * Split outgoing update and info messages longer than this many bytes into pieces, as upstream
+   * does with 450 (its Serf limit). Default 0: whole messages (MQTT carries them). Pieces from
+   * other servers are always reassembled.
+   */
+  splitOver?: number;
 }
 
 /** What set/delete did. */
@@ -121,6 +128,8 @@ export class TicktockNode {
   readonly #o: Required<Omit<NodeOptions, "load" | "save" | "join" | "log" | "storage">> & Pick<NodeOptions, "load" | "save" | "join" | "storage">;
   readonly #log: Log;
   readonly #transport: GossipTransport;
+  readonly #splitter: MessageSplitter | undefined;
+  readonly #pieces: Reassembler;
   #writer: StateFileWriter | undefined;
   readonly #timers = new Set<ReturnType<typeof setTimeout>>();
   #checkTimer: ReturnType<typeof setTimeout> | undefined;
@@ -150,12 +159,14 @@ export class TicktockNode {
     this.name = options.name;
     this.#o = {
       chainLength: 5, force: false, authoritative: false, passive: false, startupWait: 1500, missingDelay: 300, maxMissingDelay: 10_000,
-      resendDelay: 200, announceInterval: 5000, idleAnnounce: 200, random: Math.random, ...options,
+      resendDelay: 200, announceInterval: 5000, idleAnnounce: 200, random: Math.random, splitOver: 0, ...options,
     };
     this.#missingGap = this.#o.missingDelay;
     this.#transport = options.transport;
     this.#log = new Log(`ticktock ${this.name}`, options.log);
     this.ledger = new TickLedger(this.name);
+    this.#splitter = this.#o.splitOver > 0 ? new MessageSplitter(this.name, this.#o.splitOver) : undefined;
+    this.#pieces = new Reassembler({ log: (line) => this.#log.warn(line) });
   }
 
   get mode(): NodeMode {
@@ -229,6 +240,7 @@ export class TicktockNode {
     for (const t of [this.#checkTimer, this.#missingTimer, this.#resendTimer, this.#announceTimer, this.#idleTimer]) if (t) clearTimeout(t);
     if (this.#heartbeat) clearInterval(this.#heartbeat);
     this.#writer?.close();
+    this.#pieces.clear();
     await this.#transport.close();
     for (const m of [this.#seenMissing, this.#pendingResend, this.#askedBefore]) {
       for (const r of m.values()) r.dispose();
@@ -277,7 +289,10 @@ export class TicktockNode {
 
   #publish(action: Action, msg: Record<string, unknown>): void {
     if (this.#o.passive) return;
-    this.#transport.publish(action, encodeValue(msg));
+    // update and info as upstream's _send_event sends them: `_p` keys escaped, split if asked to
+    if (action !== "update" && action !== "info") this.#transport.publish(action, encodeValue(msg));
+    else if (this.#splitter) for (const p of this.#splitter.pack(msg)) this.#transport.publish(action, p);
+    else this.#transport.publish(action, encodeValue(escapePieceKeys(msg)));
   }
 
   /** Send an info message with the sender fields upstream appends: tock, node, tick. */
@@ -314,6 +329,13 @@ export class TicktockNode {
       this.#drop(action, undefined, `not a map but ${typeof msg === "object" ? (Array.isArray(msg) ? "a list" : String(msg)) : typeof msg}`);
       return;
     }
+    const whole = this.#pieces.accept(msg, action);
+    if (whole.kind === "partial") return;
+    if (whole.kind === "dropped") return this.#drop(action, whole.from, whole.why);
+    this.#apply(action, whole.msg);
+  }
+
+  #apply(action: Action, msg: Record<string, unknown>): void {
     try {
       if (action === "update") this.#onUpdate(msg as unknown as UpdateMessage);
       else if (action === "info") this.#onInfo(msg as InfoMessage);
@@ -387,7 +409,7 @@ export class TicktockNode {
     if (this.#writer && (known || msg.deleted)) {
       this.#writer.appendState({ known, deleted: msg.deleted, node: this.name, tock: this.ledger.tock });
     }
-    const ticks = msg.ticks ?? (msg.nodes as Record<string, Tick> | undefined);
+    const ticks = msg.ticks ?? msg.nodes;
     if (ticks && typeof msg.node === "string" && msg.node !== "") this.#answerTicks(ticks);
   }
 
@@ -402,7 +424,7 @@ export class TicktockNode {
   }
 
   /** Another server announced its ticks: if it is behind us, announce ours (once, soon). */
-  #answerTicks(theirs: Record<string, Tick>): void {
+  #answerTicks(theirs: Record<string, Tick | null>): void {
     let behind = false;
     for (const n of this.ledger.nodeNames) {
       const t = this.ledger.get(n)!.tick;
@@ -425,8 +447,9 @@ export class TicktockNode {
   /** Upstream's actor ping: value [tock, tick] of the sending node. */
   #onPing(msg: Record<string, unknown>): void {
     if (msg.t !== "ping" || typeof msg.node !== "string" || !Array.isArray(msg.value) || msg.value.length !== 2) return;
-    const tock = fieldTick("ping", msg.value[0], "value.0");
-    const tick = fieldTick("ping", msg.value[1], "value.1");
+    // [tock, null]: a fresh upstream server has no tick yet
+    const tock = msg.value[0] === null ? 0 : fieldTick("ping", msg.value[0], "value.0");
+    const tick = msg.value[1] === null ? 0 : fieldTick("ping", msg.value[1], "value.1");
     this.ledger.seeTock(tock);
     if (tick !== 0) this.ledger.ensure(msg.node).raise(tick);
   }

@@ -34,10 +34,11 @@ export interface UpdateMessage {
 /** `info` gossip (and the body of fake_info): the sender's node, tick and tock plus any of the rest. */
 export interface InfoMessage {
   node?: string;
-  tick?: Tick;
+  /** null: a fresh upstream server's, which has no tick yet. */
+  tick?: Tick | null;
   tock?: Tick;
-  /** Raise each node's tick to at least this. */
-  ticks?: Record<string, Tick>;
+  /** Raise each node's tick to at least this (null: unknown, as upstream sends it). */
+  ticks?: Record<string, Tick | null>;
   /** get_state's spelling of `ticks` (as in a state file or a join). */
   nodes?: Record<string, Tick | null>;
   /** The sender lacks these ticks. */

@@ -132,8 +132,9 @@ export function parseUpdate(api: string, msg: unknown): ParsedUpdate {
   const sender = resent && msg.node !== undefined ? fieldString(api, msg.node, "node") : undefined;
   return {
     links, ended, deleted: !("value" in msg),
-    tock: msg.tock === undefined ? undefined : fieldTick(api, msg.tock, "tock"),
+    // null: upstream's tock_seen skips it; a re-sent update carries null as the tick of a sender that never changed anything
+    tock: msg.tock === undefined || msg.tock === null ? undefined : fieldTick(api, msg.tock, "tock"),
     sender,
-    senderTick: sender !== undefined && msg.tick !== undefined ? fieldTick(api, msg.tick, "tick") : undefined,
+    senderTick: sender !== undefined && msg.tick !== undefined && msg.tick !== null ? fieldTick(api, msg.tick, "tick") : undefined,
   };
 }

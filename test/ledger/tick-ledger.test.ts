@@ -168,6 +168,20 @@ describe("applyInfo", () => {
     const after = l.getState(ALL);
     expect({ ...after, tock: 0 }).toEqual({ ...before, tock: 0 });
   });
+
+  it("takes the nulls upstream sends: a fresh server's tick, unknown ticks in `ticks`, a null tock", () => {
+    const l = ledgerWith();
+    // what a fresh upstream server announces, and what one sends for nodes it knows only by name
+    l.applyInfo({ node: "fresh", tick: null, tock: 3, ticks: {} });
+    l.applyInfo({ node: "old", tick: 4, tock: null, ticks: { old: 4, fresh: null } } as never);
+    l.applyUpdate({ chain: { node: "old", tick: 4, prev: null }, value: 1, tock: null, node: "fresh", tick: null } as never);
+    const s = l.getState({ nodes: true, missing: true });
+    expect(s.nodes).toEqual({ old: 4, fresh: null });
+    expect(s.missing).toEqual({ old: [[1, 4]] });
+    // null where upstream never sends it is still refused
+    expect(() => l.applyInfo({ node: "t", missing: { a: null } } as never)).toThrow(/missing\.a/);
+    expect(() => l.applyUpdate({ node: "a", tick: null, prev: null, value: 1 } as never)).toThrow(/update\.tick null is not a tick/);
+  });
 });
 
 describe("getState", () => {

@@ -39,7 +39,11 @@ export interface UpstreamOptions {
   init?: boolean;
   /** Where the other servers' client ports are (upstream's `hostmap`, used to copy data). */
   hostmap?: Record<string, number>;
-  /** Load this state file at start (`-l`), save to this one (`-s`), incrementally (`-i`). */
+  /**
+   * Load this state file at start (`-l`), save to this one (`-s`), incrementally (`-i`).
+   * Upstream 0.70.22's `-s` crashes at start-up (IndexError in run_saver: it looks for the saver
+   * before the saver's task has run); start saving with `kv log dest FILE` once ready instead.
+   */
   load?: string;
   save?: string;
   incremental?: boolean;
@@ -161,7 +165,7 @@ export async function startUpstream(o: UpstreamOptions): Promise<UpstreamServer>
   if (o.init) args.push("-I", "Testing");
   if (o.load) args.push("-l", o.load);
   if (o.save) args.push("-s", o.save);
-  if (o.incremental) args.push("-i");
+  if (o.incremental) args.push("-i", "1"); // upstream's -i takes a value (any text turns it on)
   args.push(o.name);
   const fd = openSync(logFile, "a");
   const proc = spawn(kv, args, { stdio: ["ignore", fd, fd] });

@@ -22,6 +22,7 @@ export interface NodeCommandOptions {
   force?: boolean;
   authoritative?: boolean;
   startupWait: number;
+  splitOver: number;
 }
 
 /** Start a broker on 127.0.0.1:1883, or on a free port when 1883 is taken; `wsPort`: MQTT over WebSocket too. */
@@ -71,6 +72,7 @@ export function register(program: Command): void {
     .option("-f, --force", "serve data even while ticks are missing")
     .option("-a, --authoritative", "treat every gap found at start-up as superseded")
     .option("--startup-wait <ms>", "how long to listen to the cluster before serving", intOption("--startup-wait", 0, 600_000), 1500)
+    .option("--split-over <bytes>", "send update and info messages longer than this in pieces, as upstream does with 450 (0: never)", intOption("--split-over", 0, 1 << 30), 0)
     .addHelpText("after", `
 Without --mqtt the node starts an in-process broker, so one command runs a node:
   ticktock node test1
@@ -92,7 +94,7 @@ or marked. --force serves anyway; --authoritative marks every gap superseded at 
       }
       const node = new TicktockNode({
         name, transport: new MqttTransport({ url, root: o.root }), load: o.load, save: o.save, storage: fsStorage, force: o.force, authoritative: o.authoritative,
-        startupWait: o.startupWait,
+        startupWait: o.startupWait, splitOver: o.splitOver,
         join: o.join ? async (n) => {
           const r = await joinFrom(n, o.join!);
           say(`copied ${r.entries} entries and the tick state from ${r.from} at ${o.join}`);
