@@ -118,6 +118,9 @@ describeUpstream("gossip recorded from an upstream server, replayed into ticktoc
     const up2 = await up.start({ name: "up2", mqtt: recBroker.url, hostmap: { up1: up1.port }, readyMs: 60_000 });
     await kv(up2, ["data", "b", "set", "-e", ":", "3"]);
     await kv(up1, ["data", "a.z", "delete"]);
+    // a mark as deleted of a change every server holds: upstream purges the entry, chain and all
+    await kv(up2, ["data", "a.x", "set", "-e", ":", "4"]);
+    await kv(up1, ["internal", "mark", "-d", "-b", "up2", "2"]);
     // recovery: a server that lacks every tick asks for them, as upstream's do_send_missing does
     // (a fresh server: tick null); up1 and up2 re-send the entries and the known/deleted ticks
     const c1 = await connectTcp(`127.0.0.1:${up1.port}`);
@@ -158,11 +161,13 @@ describeUpstream("gossip recorded from an upstream server, replayed into ticktoc
     expect(ttState).toEqual(upState);
     // the session left its marks: the ghost's ticks superseded and deleted, nothing missing
     expect(ttState).toMatchObject({ known: { ghost: [[3, 5], 7] }, deleted: { ghost: [7] }, missing: {} });
+    expect(ttState.known).toMatchObject({ up2: [2] });
     const upTree = await tree(cu);
     const ttTree = await tree(ct);
     expect(ttTree).toEqual(upTree);
     expect(ttTree.map((e) => e.value)).toContain("c".repeat(65_536));
-    expect(ttTree.length).toBeGreaterThan(4);
+    expect(ttTree.map((e) => e.path)).not.toContain("a.x"); // purged by the mark
+    expect(ttTree.length).toBeGreaterThanOrEqual(4);
     expect(tt.logs.filter((l) => /dropped/.test(l))).toEqual([]);
   }, 240_000);
 });
