@@ -36,7 +36,7 @@ export function entriesToPurge(deleted: unknown, store: EntryStore, ledger: Tick
   return [...out];
 }
 
-/** Purge the entries: each becomes (or stays) a tombstone; every link of its chain is superseded, not deleted. */
+/** Purge the entries: each is removed (upstream cuts it from the tree); every link of its chain is superseded, not deleted. */
 export function purgeEntries(entries: Entry[], store: EntryStore, ledger: TickLedger): void {
   for (const e of entries) {
     for (const l of e.links) {
@@ -44,6 +44,6 @@ export function purgeEntries(entries: Entry[], store: EntryStore, ledger: TickLe
       n.supersede(l.tick);
       n.deleted.discard(l.tick);
     }
-    store.set({ ...e, value: undefined, deleted: true });
+    store.delete(e.path);
   }
 }

@@ -19,7 +19,10 @@ it("purges an entry whose change an info names as deleted, with every link of it
   n.fakeInfo({ node: "?", deleted: { a: [3, 9] } });
   const s = n.getState({ present: true, known: true, deleted: true, missing: true });
   expect(s).toMatchObject({ present: { a: [4] }, known: { b: [1], a: [3, 9] }, deleted: { a: [9] } });
-  expect(n.store.get(Path.of("a", "x"))?.deleted).toBe(true);
+  expect(n.store.get(Path.of("a", "x"))).toBeUndefined();
+  // as upstream, which cut the entry: a re-send of the purged change is taken as new
+  n.importUpdate({ chain: { node: "a", tick: 3, prev: { node: "b", tick: 1, prev: null } }, path: Path.of("a", "x"), value: 2, tock: 6 } as never);
+  expect(n.store.get(Path.of("a", "x"))?.value).toBe(2);
   expect(n.store.get(Path.of("keep"))?.value).toBe(3);
 });
 
