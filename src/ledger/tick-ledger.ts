@@ -145,7 +145,8 @@ export class TickLedger {
    *   ticks / nodes      raise each node's tick
    *   missing            into remote_missing; returned as `requested`
    *   known / superseded minus present ticks, into superseded; out of remote_missing
-   *   deleted            into deleted and superseded; out of present and remote_missing
+   *   deleted            into superseded, out of present and remote_missing; into deleted
+ *                      unless present here (upstream purges those entries)
    *   remote_missing     into remote_missing
    *   present            into present, minus superseded (get_state snapshots only)
    *   node_drop          forget those nodes
@@ -205,7 +206,10 @@ export class TickLedger {
       if (deleted) {
         for (const [name, r] of deleted) {
           const n = this.ensure(name);
-          n.deleted.unionInPlace(r);
+          // ticks held here are purged (upstream's report_deleted -> Entry.purge_deleted): they leave
+          // present and deleted alike; the others stay deleted until the Delete actor purges them
+          using purged = r.intersect(n.present);
+          n.deleted.unionInPlace(r).subtractInPlace(purged);
           n.superseded.unionInPlace(r);
           n.present.subtractInPlace(r);
           n.remoteMissing.subtractInPlace(r);

@@ -42,6 +42,14 @@ export class EntryStore {
     }
   }
 
+  /** Remove the entry at a path (a purge), keeping the tick index in step. */
+  delete(path: Path): void {
+    const old = this.#entries.get(path.key);
+    if (!old) return;
+    for (const l of old.links) if (this.#byTick.get(l.node)?.get(l.tick) === old) this.#byTick.get(l.node)!.delete(l.tick);
+    this.#entries.delete(path.key);
+  }
+
   /** The entry whose chain holds node's tick, if any. */
   byTick(node: string, tick: Tick): Entry | undefined {
     return this.#byTick.get(node)?.get(tick);

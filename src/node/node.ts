@@ -25,6 +25,7 @@ import { MessageError } from "../core/errors.js";
 import type { Action, GossipTransport, TransportState } from "../transport/transport.js";
 import { extend, sameHead, succeeds, toWire, type Link } from "./chain.js";
 import { EntryStore, type Entry } from "./entry-store.js";
+import { entriesToPurge, purgeEntries } from "./deleted-purge.js";
 import { formatMissing } from "./errors.js";
 import { Log, type LogSink } from "./log.js";
 import { StateFileWriter, readStateFile, type Snapshot, type StateStorage } from "./state-file.js";
@@ -383,8 +384,10 @@ export class TicktockNode {
   }
 
   #onInfo(msg: InfoMessage): void {
+    const purge = entriesToPurge(msg.deleted, this.store, this.ledger);
     const eff = this.ledger.applyInfo(msg);
     if (eff.ignored) return;
+    purgeEntries(purge, this.store, this.ledger);
     let answer = false;
     for (const [name, state] of Object.entries(eff.requested)) {
       using req = RangeSet.fromState(state);

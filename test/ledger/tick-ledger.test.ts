@@ -131,12 +131,12 @@ describe("applyInfo", () => {
     expect(s.remote_missing).toEqual({ a: [3] });
   });
 
-  it("makes deleted ticks deleted and superseded, no longer present", () => {
+  it("makes deleted ticks superseded and no longer present; deleted unless they were present (purged, as upstream)", () => {
     const l = ledgerWith();
     l.applyUpdate({ node: "a", tick: 2, prev: null, value: 1 });
     l.applyInfo({ node: "t", deleted: { a: [[1, 3]] } });
     const s = l.getState(ALL);
-    expect(s.deleted).toEqual({ a: [[1, 3]] });
+    expect(s.deleted).toEqual({ a: [1] });
     expect(s.known).toEqual({ a: [[1, 3]] });
     expect(s.present).toEqual({});
   });

@@ -9,6 +9,7 @@ import { serveWebSocket } from "../../server/ws-server.js";
 import { joinFrom } from "../../client/join.js";
 import { fsStorage } from "../../node/state-file-fs.js";
 import { UsageError, intOption, onShutdown } from "../process.js";
+import { chunkLength } from "../../wire/message-pieces.js";
 
 export interface NodeCommandOptions {
   mqtt?: string;
@@ -83,6 +84,13 @@ internal mark) and answers data requests with the missing ticks, until they are 
 or marked. --force serves anyway; --authoritative marks every gap superseded at start-up.`)
     .action(async (name: string, o: NodeCommandOptions) => {
       if (o.force && o.authoritative) throw new UsageError("--force and --authoritative contradict each other: pick one");
+      if (o.splitOver > 0) {
+        try {
+          chunkLength(name, o.splitOver);
+        } catch (e) {
+          throw new UsageError(`--split-over ${o.splitOver}: ${(e as Error).message.replace(/^message pieces: /, "")}`);
+        }
+      }
       await init();
       const say = (line: string) => process.stderr.write(`ticktock ${name}: ${line}\n`);
       let broker: EmbeddedBroker | undefined;

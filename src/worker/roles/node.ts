@@ -19,6 +19,8 @@ export interface NodeStartOptions {
   force?: boolean;
   authoritative?: boolean;
   startupWait?: number;
+  /** Split outgoing update and info messages over this many bytes, as upstream does with 450 (default: never). */
+  splitOver?: number;
   load?: string;
   save?: string;
 }
@@ -60,7 +62,7 @@ export function createNodeApi(deps: { storage?: StateStorage } = {}): NodeApi {
       if (node) throw new Error(`node.start: node ${node.name} is already running here; stop it first`);
       node = new TicktockNode({
         name: o.name, transport: new MqttTransport({ url: o.mqtt, root: o.root }), force: o.force, authoritative: o.authoritative,
-        startupWait: o.startupWait, load: o.load, save: o.save, storage: deps.storage,
+        startupWait: o.startupWait, splitOver: o.splitOver, load: o.load, save: o.save, storage: deps.storage,
       });
       try {
         await node.start();

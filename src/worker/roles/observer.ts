@@ -5,6 +5,7 @@ import { ClusterObserver, type ClusterSnapshot, type NodeRaster } from "../../ob
 import { MqttTransport } from "../../transport/mqtt-transport.js";
 import type { InfoMessage } from "../../wire/messages.js";
 import { encodeValue } from "../../wire/codec.js";
+import { escapePieceKeys } from "../../wire/message-pieces.js";
 import mqtt from "mqtt";
 import type { Connect } from "./console.js";
 import type { GossipTransport } from "../../transport/transport.js";
@@ -78,7 +79,7 @@ export function createObserverApi(connect: Connect): ObserverApi {
       const { node: _n, tick: _t, tock: _k, ...body } = msg;
       const c = await mqtt.connectAsync(url);
       try {
-        await c.publishAsync(`${root.split(".").join("/")}/info`, encodeValue({ ...body, node: "", tick: 0, tock: 0 }) as never);
+        await c.publishAsync(`${root.split(".").join("/")}/info`, encodeValue(escapePieceKeys({ ...body, node: "", tick: 0, tock: 0 })) as never);
       } finally {
         await c.endAsync();
       }
