@@ -1,6 +1,7 @@
 // The ticktock command line: every subcommand registers itself from src/cli/commands/. The exit
 // policy lives here: a command's error is one line on stderr and exit code 1, never a stack
-// trace; usage errors are commander's (exit 1 with its message).
+// trace; usage errors are commander's (exit 1 with its message); output into a pipe that closes
+// early ends the command quietly (closed-pipe.ts).
 import { Command, CommanderError } from "commander";
 import { TicktockError } from "../core/errors.js";
 import { register as registerDemo } from "./commands/demo.js";
@@ -11,6 +12,7 @@ import { register as registerStateFile } from "./commands/state-file.js";
 import { register as registerWatch } from "./commands/watch.js";
 import { register as registerInspect } from "./commands/inspect.js";
 import { UsageError } from "./process.js";
+import { endQuietlyOnClosedPipe } from "./closed-pipe.js";
 
 export const VERSION = "0.1.0";
 
@@ -31,6 +33,7 @@ export function buildProgram(): Command {
 }
 
 export async function main(argv: string[]): Promise<number> {
+  endQuietlyOnClosedPipe();
   const program = buildProgram();
   try {
     await program.parseAsync(reorderDataArgs(argv));
