@@ -13,6 +13,7 @@ import { fieldChain, fieldString } from "../wire/parse.js";
 import { Path, type PathElement } from "../wire/path.js";
 import { PathShortener } from "../wire/relative-path.js";
 import type { ClientSession } from "./session.js";
+import { INTERNAL_ACTIONS } from "./internal-actions.js";
 
 type Msg = Record<string, unknown>;
 export type Handler = (s: ClientSession, msg: Msg, seq: number) => Msg | void;
@@ -52,7 +53,10 @@ const STATE_FLAGS = ["nodes", "known", "superseded", "present", "deleted", "miss
 const get_state: Handler = (s, msg) => {
   const flags: StateFlags = {};
   for (const f of STATE_FLAGS) if (msg[f] === true) flags[f] = true;
-  return s.node.getState(flags) as unknown as Msg;
+  const reply = s.node.getState(flags) as unknown as Msg;
+  if (msg.debug !== true) return reply;
+  const { node, tock, ...rest } = reply; // upstream's `debug` is an empty map so far, before node and tock
+  return { ...rest, debug: {}, node, tock };
 };
 
 const get_value: Handler = (s, msg) => {
@@ -135,11 +139,13 @@ const get_tree: Handler = (s, msg, seq) => {
   const entries = s.node.tree(path); // throws before the stream opens when not serving
   const st = s.stream(seq);
   const short = new PathShortener(path);
-  for (const e of entries) {
-    const depth = e.path.length - path.length;
+  // `empty`: also paths without a value (deleted, or holding only children), as upstream lists them
+  const items = msg.empty === true ? s.node.store.walk(path) : entries.map((e) => ({ path: e.path, entry: e, tock: e.tock }));
+  for (const { path: p, entry: e, tock } of items) {
+    const depth = p.length - path.length;
     if (depth < min || depth > max) continue;
-    const rel = short.shorten(e.path);
-    st.item({ ...entryData(e, limit), path: rel.path, depth: rel.depth });
+    const rel = short.shorten(p);
+    st.item({ ...(e ? entryData(e, limit) : { tock }), path: rel.path, depth: rel.depth });
   }
   st.end();
 };
@@ -149,6 +155,7 @@ const watch: Handler = (s, msg, seq) => {
   const limit = chainLimit(msg);
   const [min, max] = depthBounds(msg);
   const existing = s.node.tree(path); // checks the mode before the stream opens
+  s.node.store.touch(path); // upstream creates the watched path as an empty node
   const initial = msg.fetch ? existing : [];
   const st = s.stream(seq);
   const short = new PathShortener(path);
@@ -223,4 +230,5 @@ const ping: Handler = () => ({ result: "pong" });
 export const ACTIONS: Readonly<Record<string, Handler>> = Object.freeze({
   get_state, get_value, set_value, delete_value, get_tree, watch, stop, get_tock,
   fake_info, fake_info_send, enum_node, kill_node, save, log, ping,
+  ...INTERNAL_ACTIONS,
 });
