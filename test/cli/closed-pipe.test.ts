@@ -79,7 +79,7 @@ describe("output into a pipe that closes early", () => {
 
     it("a one-shot command (data get -r of 3000 entries, about 300 KB) ends quietly", async () => {
       const r = await pipeToHead(["data", "many", "get", "-r", "--server", `127.0.0.1:${srv.port}`], 2);
-      expect(r.out.split("\n").slice(0, 2).map((l) => l.slice(0, 6))).toEqual(["- k0: ", "- k1: "]);
+      expect(r.out.split("\n").slice(0, 2).map((l) => l.slice(0, 9))).toEqual(["- !P k0: ", "- !P k1: "]);
       expect(r.err).toBe("");
       expect(r.code).toBe(0);
     });

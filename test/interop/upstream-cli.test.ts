@@ -1,6 +1,7 @@
 // The upstream CLI (`moat kv`, 0.70.22) against a real upstream server and against a ticktock
 // node set up the same way: every console command a user runs against a server, one after the
-// other on both, must print the same. Each side has its own Mosquitto broker, so both servers
+// other on both, must print the same. Then ticktock's own CLI against the upstream server: the
+// same commands print what upstream's CLI prints. Each side has its own Mosquitto broker, so both servers
 // are called `cli1`; only tock and seq (counters that differ by nature) and the temporary
 // folders are normalised. A case marked `differs` is a difference kept on purpose, listed in
 // docs/upstream-differences.md under "Command line"; the test asserts what each side does.
@@ -12,6 +13,7 @@ import { afterAll, beforeAll, expect, it } from "vitest";
 import { startMosquitto, type Broker } from "../support/mosquitto.js";
 import { describeUpstream, runKv, upstreamFixture, type KvResult, type UpstreamServer } from "../support/upstream.js";
 import { startNode, waitFor, type TestNode } from "../support/cluster.js";
+import { runToEnd } from "../support/cli.js";
 import { serveTcp, type ClientServer } from "../../src/server/tcp-server.js";
 import { encodeValue } from "../../src/wire/codec.js";
 import { Path } from "../../src/wire/path.js";
@@ -240,5 +242,69 @@ describeUpstream("the upstream CLI against upstream and against ticktock", () =>
       }
     }
     expect(failures.join("\n")).toBe("");
+  }, 300_000);
+
+  it("ticktock's CLI prints what upstream's prints against the same upstream server", async () => {
+    const u = await fx.start({ name: "cmp1", mqtt: bu.url, init: true });
+    const server = `127.0.0.1:${u.port}`;
+    const failures: string[] = [];
+    // SIDE: upstream's CLI writes under u, ticktock's under t; both are read back by both
+    const same: string[][] = [
+      ["data", "SIDE.a", "set", "-e", ":", "123"],
+      ["data", "SIDE.b", "set", "-v", ":", "hello world "],
+      ["data", "SIDE.c", "set", "-e", ":", "1.5"],
+      ["data", "SIDE.d", "set", "-e", ":", "None"],
+      ["data", "SIDE.e", "set", "-e", ":", "True"],
+      ["data", "SIDE.f", "set", "-e", ":", "b'ab'"],
+      ["data", "SIDE.g", "set", "-e", "a", "12", "-v", "b", "two", "-p", "f", "x.y"],
+      ["data", "SIDE.g", "set", "-e", "a", "-", "-v", "c", "three"],
+      ["data", "SIDE.h", "set", "-v", ":", "it's"],
+      ["data", "SIDE.i", "set", "-e", ":", "'multi\\nline'"],
+      ["data", "SIDE.j", "set", "-e", ":", "-5"],
+      ["data", "SIDE.k", "set", "-e", ":", "1"],
+      ["data", "SIDE.k", "set", "-e", ":", "-"],
+      ["data", "SIDE.j", "delete"],
+      ["data", "SIDE.j", "delete"],
+      ...["u", "t"].flatMap((side) => [
+        ["data", side, "get", "-rd_"], ["data", side, "get", "-r"], ["data", side, "get", "-r", "-m", "0"], ["data", side, "get", "-r", "-M", "1"],
+        ...["b", "d", "e", "f", "g", "h", "i", "j", "k"].map((k) => ["data", `${side}.${k}`, "get"]),
+        ["data", `${side}.a`],
+      ]),
+      ["data", "nope", "get"],
+      ["internal", "state", "-ndmrk"],
+      ["internal", "state", "-a"],
+      ["internal", "state"],
+      ["internal", "state", "-D"],
+      ["internal", "state", "-s"],
+      ["internal", "mark", "ghost", "2"],
+      ["internal", "mark", "-b", "ghost", "3", "--deleted"],
+      ["internal", "mark", "-n", "other", "ghost", "5", "6"],
+      ["internal", "state", "-ndmrk"],
+    ];
+    for (const c of same) {
+      const ru = await u.kv(c.map((x) => x.replace("SIDE", "u")));
+      const rt = await runToEnd([...c.map((x) => x.replace("SIDE", "t")), "--server", server]);
+      // seq aside: upstream's CLI opens every connection with a watch of its config (seq 1)
+      const show = (r: KvResult) => JSON.stringify({ code: r.code, stdout: normalise(r.stdout, ""), stderr: lastLine(r.stderr) });
+      if (show(rt) !== show(ru)) failures.push(`${c.join(" ")}\n  upstream: ${show(ru)}\n  ticktock: ${show(rt)}`);
+    }
+    expect(failures.join("\n")).toBe("");
+
+    // kept on purpose: marking a node with nothing missing says so (upstream dies of a KeyError)
+    const none = [await u.kv(["internal", "mark", "nobody"]), await runToEnd(["internal", "mark", "nobody", "--server", server])];
+    expect(lastLine(none[0]!.stderr)).toBe("KeyError: 'nobody'");
+    expect(none[1]).toEqual({ code: 0, stdout: `nothing to mark: node nobody has no missing ticks on ${server}\n`, stderr: "" });
+    // a wrong command line: exit code 2 on both, one line from ticktock naming the mistake
+    for (const bad of [["internal", "state", "-x"], ["internal", "mark"], ["internal", "frob"], ["data", "x", "frob"], ["internal", "mark", "", "3"]]) {
+      const [ru, rt] = [await u.kv(bad), await runToEnd([...bad, "--server", server])];
+      expect(ru.code, `kv ${bad.join(" ")}`).toBe(2);
+      expect(rt.code, `ticktock ${bad.join(" ")}`).toBe(2);
+      expect(rt.stdout).toBe("");
+      expect(rt.stderr).toMatch(/^ticktock: [^\n]+\n$/);
+    }
+    // a dead server: one line, exit code 1
+    await u.stop();
+    const dead = await runToEnd(["internal", "state", "-ndmrk", "--server", server]);
+    expect(dead).toEqual({ code: 1, stdout: "", stderr: `ticktock: cannot reach a MoaT-KV server at ${server} (ECONNREFUSED)\n` });
   }, 300_000);
 });
