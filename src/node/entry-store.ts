@@ -64,6 +64,11 @@ export class EntryStore {
     return this.#order.walk(under).map(({ path, tock }) => ({ path, entry: this.#entries.get(path.key), tock }));
   }
 
+  /** Whether upstream's tree would have a node at this path (written, watched, or an ancestor of one). */
+  hasNode(path: Path): boolean {
+    return this.#order.has(path);
+  }
+
   /** A path a client watches: upstream creates it (and its ancestors) as an empty node. */
   touch(path: Path): void {
     this.#order.add(path, this.#tockOf);

@@ -45,6 +45,13 @@ export class TreeOrder {
     });
   }
 
+  /** Whether a path was ever written or watched, or is an ancestor of one (upstream's tree has a node there). */
+  has(path: Path): boolean {
+    let node: TreeNode | undefined = this.#root;
+    for (const e of path.elements) if (!(node = node.children.get(elementKey(e)))) return false;
+    return true;
+  }
+
   /** `under` and every path below it, depth first in creation order; none if it never existed. */
   walk(under: Path): TreePlace[] {
     let node: TreeNode | undefined = this.#root;

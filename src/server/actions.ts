@@ -137,6 +137,8 @@ const get_tree: Handler = (s, msg, seq) => {
   const limit = chainLimit(msg);
   const [min, max] = depthBounds(msg);
   const entries = s.node.tree(path); // throws before the stream opens when not serving
+  // upstream answers KeyError for a path its tree has no node at
+  if (!s.node.store.hasNode(path)) throw new MessageError(`get_tree: nothing at ${String(path)}, nor below it`, "path");
   const st = s.stream(seq);
   const short = new PathShortener(path);
   // `empty`: also paths without a value (deleted, or holding only children), as upstream lists them

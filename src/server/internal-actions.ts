@@ -15,15 +15,20 @@ const get_internal: Handler = (_s, msg) => {
   return n === undefined || n === null || n === false || n === 0 ? {} : { chain: null };
 };
 
+/** Only the internal tree's root exists: upstream answers KeyError for any other path. */
+function requireRoot(action: string, p: unknown): void {
+  if (p instanceof Path ? p.length === 0 : Array.isArray(p) && p.length === 0) return;
+  throw new MessageError(`${action}: no internal entry at ${p instanceof Path ? String(p) : show(p)}; ticktock's internal tree is empty`, "path");
+}
+
 const get_tree_internal: Handler = (s, msg, seq) => {
-  // only the internal tree's root exists (upstream answers KeyError for any other path)
-  const p = msg.path;
-  if (!(p instanceof Path ? p.length === 0 : Array.isArray(p) && p.length === 0)) {
-    throw new MessageError(`get_tree_internal: no internal entry at ${p instanceof Path ? String(p) : show(p)}; ticktock's internal tree is empty`, "path");
-  }
+  requireRoot("get_tree_internal", msg.path);
   s.stream(seq).end();
 };
 
-const enum_internal: Handler = () => ({ result: [] });
+const enum_internal: Handler = (_s, msg) => {
+  requireRoot("enum_internal", msg.path);
+  return { result: [] };
+};
 
 export const INTERNAL_ACTIONS = { get_internal, get_tree_internal, enum_internal } as const;
