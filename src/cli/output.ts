@@ -42,9 +42,22 @@ function pyBytes(v: Uint8Array): string {
   return `b'${[...v].map((b) => (b >= 32 && b < 127 && b !== 39 && b !== 92 ? String.fromCharCode(b) : `\\x${b.toString(16).padStart(2, "0")}`)).join("")}'`;
 }
 
+/** Text on one line with a control character (a tab): ruamel double-quotes it, with escapes. */
+const NEEDS_ESCAPES = /^[^\n]*[\x00-\x08\x09\x0b-\x1f\x7f][^\n]*$/;
+
+function quoteControls(v: unknown): unknown {
+  if (typeof v === "string" && NEEDS_ESCAPES.test(v)) return Object.assign(new Scalar(v), { type: Scalar.QUOTE_DOUBLE });
+  if (Array.isArray(v)) return v.map(quoteControls);
+  if (v instanceof Map) return new Map([...v].map(([k, x]) => [k, quoteControls(x)]));
+  if (v !== null && typeof v === "object" && Object.getPrototypeOf(v) === Object.prototype) {
+    return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, quoteControls(x)]));
+  }
+  return v;
+}
+
 /** YAML as upstream's yprint writes it; `sort: false` keeps a report's own key order. */
 export function toYaml(value: unknown, opts: { sort?: boolean } = {}): string {
-  return stringify(value, { sortMapEntries: opts.sort ?? true, indentSeq: false, singleQuote: true, customTags: TAGS });
+  return stringify(quoteControls(value), { sortMapEntries: opts.sort ?? true, indentSeq: false, singleQuote: true, customTags: TAGS });
 }
 
 export function toJson(value: unknown): string {

@@ -269,13 +269,14 @@ describeUpstream("the upstream CLI against upstream and against ticktock", () =>
       ["data", "SIDE.h", "set", "-v", ":", "it's"],
       ["data", "SIDE.i", "set", "-e", ":", "'multi\\nline'"],
       ["data", "SIDE.j", "set", "-e", ":", "-5"],
+      ["data", "SIDE.m", "set", "-v", "x", "héllo wörld", "-v", "y", "tab\there", "-v", "z", "yes", "-v", "n", "12"],
       ["data", "SIDE.k", "set", "-e", ":", "1"],
       ["data", "SIDE.k", "set", "-e", ":", "-"],
       ["data", "SIDE.j", "delete"],
       ["data", "SIDE.j", "delete"],
       ...["u", "t"].flatMap((side) => [
         ["data", side, "get", "-rd_"], ["data", side, "get", "-r"], ["data", side, "get", "-r", "-m", "0"], ["data", side, "get", "-r", "-M", "1"],
-        ...["b", "d", "e", "f", "g", "h", "i", "j", "k"].map((k) => ["data", `${side}.${k}`, "get"]),
+        ...["b", "d", "e", "f", "g", "h", "i", "j", "k", "m"].map((k) => ["data", `${side}.${k}`, "get"]),
         ["data", `${side}.a`],
       ]),
       ["data", "nope", "get"],
@@ -297,6 +298,12 @@ describeUpstream("the upstream CLI against upstream and against ticktock", () =>
       if (show(rt) !== show(ru)) failures.push(`${c.join(" ")}\n  upstream: ${show(ru)}\n  ticktock: ${show(rt)}`);
     }
     expect(failures.join("\n")).toBe("");
+
+    // kept: text longer than a line is folded at another word (ruamel folds once past column 80)
+    await u.kv(["data", "w.l", "set", "-v", ":", "a long line of text ".repeat(6)]);
+    const [fu, ft] = [await u.kv(["data", "w", "get", "-rd_"]), await runToEnd(["data", "w", "get", "-rd_", "--server", server])];
+    const unfold = (t: string) => t.replace(/\n {4}/g, " ");
+    expect(unfold(ft.stdout)).toBe(unfold(fu.stdout));
 
     // kept on purpose: marking a node with nothing missing says so (upstream dies of a KeyError)
     const none = [await u.kv(["internal", "mark", "nobody"]), await runToEnd(["internal", "mark", "nobody", "--server", server])];
