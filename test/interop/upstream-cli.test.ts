@@ -5,13 +5,14 @@
 // are called `cli1`; only tock and seq (counters that differ by nature) and the temporary
 // folders are normalised. A case marked `differs` is a difference kept on purpose, listed in
 // docs/upstream-differences.md under "Command line"; the test asserts what each side does.
+import { spawn } from "node:child_process";
 import { appendFileSync, mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import mqtt from "mqtt";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { startMosquitto, type Broker } from "../support/mosquitto.js";
-import { describeUpstream, runKv, upstreamFixture, type KvResult, type UpstreamServer } from "../support/upstream.js";
+import { UPSTREAM, describeUpstream, runKv, upstreamFixture, type KvResult, type UpstreamServer } from "../support/upstream.js";
 import { startNode, waitFor, type TestNode } from "../support/cluster.js";
 import { runToEnd } from "../support/cli.js";
 import { serveTcp, type ClientServer } from "../../src/server/tcp-server.js";
@@ -31,6 +32,7 @@ interface Case {
 }
 
 const ERROR_TEXT = { errorText: true } as const;
+const UPSTREAM_KV = "kv" in UPSTREAM ? UPSTREAM.kv : "";
 
 /** The scripted console session, run in this order on both servers. */
 const SESSION: (Case | "ghost publishes")[] = [
@@ -322,4 +324,37 @@ describeUpstream("the upstream CLI against upstream and against ticktock", () =>
     const dead = await runToEnd(["internal", "state", "-ndmrk", "--server", server]);
     expect(dead).toEqual({ code: 1, stdout: "", stderr: `ticktock: cannot reach a MoaT-KV server at ${server} (ECONNREFUSED)\n` });
   }, 300_000);
+
+  it("monitors a subtree (data PATH monitor) alike", async () => {
+    await srv?.close();
+    await tt?.node.stop();
+    up = await fx.start({ name: "mon1", mqtt: bu.url, init: true });
+    tt = await startNode(bt.url, "mon1");
+    await waitFor(() => tt.node.mode === "serving", 10_000, () => tt.node.mode);
+    tt.node.set(new Path(), "Testing");
+    srv = await serveTcp(tt.node, { port: 0 });
+    const sides = [
+      { kv: (a: string[]) => up.kv(a), args: ["-c", up.config, "-p", String(up.port)] },
+      { kv: (a: string[]) => runKv(["-c", up.config, "-p", String(srv.port), ...a]), args: ["-c", up.config, "-p", String(srv.port)] },
+    ];
+    for (const side of sides) await side.kv(["data", "one.a", "set", "-e", ":", "1"]);
+    const outputs = await Promise.all(sides.map(async (side) => {
+      // `monitor -s`: the current subtree, then changes as they happen, until stopped
+      const p = spawn(UPSTREAM_KV, [...side.args, "data", "one", "monitor", "-s"], { stdio: ["ignore", "pipe", "pipe"] });
+      let out = "";
+      p.stdout!.on("data", (d) => (out += d));
+      try {
+        await waitFor(() => out.includes("uptodate"), 20_000, () => `monitor printed: ${out}`);
+        await side.kv(["data", "one.b", "set", "-v", ":", "two"]);
+        await side.kv(["data", "one.a", "delete"]);
+        await waitFor(() => (out.match(/^---$/gm) ?? []).length >= 4, 20_000, () => `monitor printed: ${out}`);
+      } finally {
+        p.kill("SIGKILL");
+      }
+      return normalise(out, "").replace(/^((?:_)?time): .*$/gm, "$1: T");
+    }));
+    if (process.env.UPSTREAM_CLI_DUMP) appendFileSync(process.env.UPSTREAM_CLI_DUMP, outputs.join("\n=====\n"));
+    expect(outputs[1]).toBe(outputs[0]);
+    expect(outputs[0]).toMatch(/state: uptodate/);
+  }, 120_000);
 });
