@@ -6,7 +6,7 @@
 // folders are normalised. A case marked `differs` is a difference kept on purpose, listed in
 // docs/upstream-differences.md under "Command line"; the test asserts what each side does.
 import { spawn } from "node:child_process";
-import { appendFileSync, mkdtempSync } from "node:fs";
+import { appendFileSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import mqtt from "mqtt";
@@ -357,4 +357,35 @@ describeUpstream("the upstream CLI against upstream and against ticktock", () =>
     expect(outputs[1]).toBe(outputs[0]);
     expect(outputs[0]).toMatch(/state: uptodate/);
   }, 120_000);
+
+  it("runs the seed's repair against a ticktock node in maintainer-only mode", async () => {
+    await srv?.close();
+    await tt?.node.stop();
+    // the node hears ghost's ticks 1 and 3 while starting up: tick 2 is missing, it serves
+    // maintenance only; upstream's CLI still connects (its config watch is an internal path)
+    const starting = startNode(bt.url, "fix1", { startupWait: 1500 });
+    await new Promise((r) => setTimeout(r, 500));
+    const c = await mqtt.connectAsync(bt.url);
+    for (const tick of [1, 3]) {
+      await c.publishAsync("moat/kv/update", Buffer.from(encodeValue({ node: "ghost", tick, prev: null, path: Path.of("g", `t${tick}`), value: tick, tock: 1 })));
+    }
+    await c.endAsync();
+    tt = await starting;
+    await waitFor(() => tt.node.mode === "maintainer", 10_000, () => tt.node.mode);
+    srv = await serveTcp(tt.node, { port: 0 });
+    const cfg = join(dirT, "fix1.yaml");
+    writeFileSync(cfg, `kv:\n  conn:\n    host: 127.0.0.1\n    port: ${srv.port}\n`);
+    const kv = (a: string[]) => runKv(["-c", cfg, ...a]);
+    const look = await kv(["internal", "state", "-m"]);
+    expect(look).toMatchObject({ code: 0, stderr: "" });
+    expect(normalise(look.stdout, "")).toBe("missing:\n  ghost:\n  - 2\nnode: fix1\nseq: N\ntock: N\n");
+    const refused = await kv(["data", "g.t1", "get"]);
+    expect(refused.code).toBe(1);
+    expect(lastLine(refused.stderr)).toBe("moat.kv.exceptions.ServerError: maintainer-only: missing ticks ghost [2]");
+    const mark = await kv(["internal", "mark", "-b", "ghost"]);
+    expect(mark).toMatchObject({ code: 0, stderr: "" });
+    expect(normalise(mark.stdout, "")).toBe("known:\n  ghost:\n  - 2\nnode: fix1\nseq: N\ntock: N\n");
+    await waitFor(() => tt.node.mode === "serving", 10_000, () => tt.node.mode);
+    expect((await kv(["data", "g.t1", "get"])).stdout).toBe("1\n");
+  }, 60_000);
 });
