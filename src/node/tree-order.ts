@@ -45,6 +45,25 @@ export class TreeOrder {
     });
   }
 
+  /**
+   * A purged entry leaves the tree (upstream's `_chop`), and so does every parent left without
+   * children, up to the first one `keep` names (one holding an entry) or the root. Upstream
+   * chops valued parents too; ticktock keeps listing them, as their entries stay.
+   */
+  remove(path: Path, keep: (p: Path) => boolean): void {
+    const trail: TreeNode[] = [this.#root];
+    for (const e of path.elements) {
+      const next = trail[trail.length - 1]!.children.get(elementKey(e));
+      if (!next) return;
+      trail.push(next);
+    }
+    for (let i = trail.length - 1; i > 0; i--) {
+      const node = trail[i]!, parent = trail[i - 1]!;
+      if (i < trail.length - 1 && (node.children.size > 0 || keep(node.path))) return;
+      parent.children.delete(elementKey(node.path.elements[node.path.length - 1]!));
+    }
+  }
+
   /** Whether a path was ever written or watched, or is an ancestor of one (upstream's tree has a node there). */
   has(path: Path): boolean {
     let node: TreeNode | undefined = this.#root;
