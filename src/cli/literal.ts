@@ -1,6 +1,7 @@
 // Literal values for `data PATH set -e SUBPATH LITERAL`, as upstream's restricted evaluator
-// reads them: numbers, 'strings' or "strings", True/False/None, [lists], (tuples) and
-// {dicts}. Nothing is executed; anything else is an error that shows where it went wrong.
+// reads them: numbers, 'strings' or "strings", b'bytes', True/False/None, and (more than
+// upstream's evaluator, which has no containers) [lists], (tuples) and {dicts}. Nothing is
+// executed; anything else is an error that shows where it went wrong.
 
 export class LiteralError extends Error {}
 
@@ -17,6 +18,13 @@ export function parseLiteral(text: string): unknown {
     const c = text[i];
     if (c === undefined) return fail("value expected");
     if (c === "'" || c === '"') return str(c);
+    if (c === "b" && (text[i + 1] === "'" || text[i + 1] === '"')) {
+      // bytes, b'ab' (upstream's evaluator gives Python bytes; msgpack bin on the wire)
+      i++;
+      const t = str(text[i]!);
+      if ([...t].some((ch) => ch.charCodeAt(0) > 255)) fail("bytes can only hold characters up to \\xff");
+      return Uint8Array.from(t, (ch) => ch.charCodeAt(0));
+    }
     if (c === "[" || c === "(") return seq(c === "[" ? "]" : ")");
     if (c === "{") return dict();
     const m = /^(?:-?\d+(?:\.\d*)?(?:[eE][-+]?\d+)?|True|False|None|-?inf|nan)/.exec(text.slice(i));

@@ -5,6 +5,7 @@
 import type { Tick } from "../core/tick.js";
 import type { Path } from "../wire/path.js";
 import type { Link } from "./chain.js";
+import { TreeOrder } from "./tree-order.js";
 
 export interface Entry {
   path: Path;
@@ -21,6 +22,7 @@ export interface Entry {
 export class EntryStore {
   readonly #entries = new Map<string, Entry>();
   readonly #byTick = new Map<string, Map<Tick, Entry>>();
+  readonly #order = new TreeOrder();
 
   get size(): number {
     return this.#entries.size;
@@ -35,6 +37,7 @@ export class EntryStore {
     const old = this.#entries.get(entry.path.key);
     if (old) for (const l of old.links) if (this.#byTick.get(l.node)?.get(l.tick) === old) this.#byTick.get(l.node)!.delete(l.tick);
     this.#entries.set(entry.path.key, entry);
+    this.#order.add(entry.path, this.#tockOf);
     for (const l of entry.links) {
       let m = this.#byTick.get(l.node);
       if (!m) this.#byTick.set(l.node, (m = new Map()));
@@ -48,6 +51,7 @@ export class EntryStore {
     if (!old) return;
     for (const l of old.links) if (this.#byTick.get(l.node)?.get(l.tick) === old) this.#byTick.get(l.node)!.delete(l.tick);
     this.#entries.delete(path.key);
+    this.#order.remove(path, (p) => this.#entries.has(p.key));
   }
 
   /** The entry whose chain holds node's tick, if any. */
@@ -59,7 +63,27 @@ export class EntryStore {
     return this.#entries.values();
   }
 
-  /** Entries in tree order: a parent before its children, siblings sorted. */
+  readonly #tockOf = (p: Path): Tick | undefined => this.#entries.get(p.key)?.tock;
+
+  /**
+   * `under` and every path below it in upstream's tree order (see tree-order.ts), each with its
+   * entry (live or deleted), or none for a path without one, which has the tock it was created with.
+   */
+  walk(under: Path): { path: Path; entry?: Entry; tock: Tick | null }[] {
+    return this.#order.walk(under).map(({ path, tock }) => ({ path, entry: this.#entries.get(path.key), tock }));
+  }
+
+  /** Whether upstream's tree would have a node at this path (written, watched, or an ancestor of one). */
+  hasNode(path: Path): boolean {
+    return this.#order.has(path);
+  }
+
+  /** A path a client watches: upstream creates it (and its ancestors) as an empty node. */
+  touch(path: Path): void {
+    this.#order.add(path, this.#tockOf);
+  }
+
+  /** Entries sorted by path: a parent before its children, siblings sorted. */
   sorted(): Entry[] {
     return [...this.#entries.values()].sort((a, b) => comparePaths(a.path.elements, b.path.elements));
   }

@@ -621,10 +621,10 @@ export class TicktockNode {
     return e && !e.deleted ? e : undefined;
   }
 
-  /** Entries at and below a path, in tree order (deleted ones left out). */
+  /** Entries at and below a path, in upstream's tree order (deleted ones left out). */
   tree(path: Path = new Path()): Entry[] {
     this.#requireServing("get_tree", path);
-    return this.store.sorted().filter((e) => !e.deleted && e.path.startsWith(path));
+    return this.store.walk(path).flatMap(({ entry: e }) => (e && !e.deleted ? [e] : []));
   }
 
   set(path: Path, value: unknown): ChangeResult {

@@ -17,6 +17,7 @@ import { enum_ } from "./enum.js";
 import { msg_send } from "./msg-send.js";
 import type { ClientSession } from "./session.js";
 import { hasNode, treeNodes } from "./tree-nodes.js";
+import { INTERNAL_ACTIONS } from "./internal-actions.js";
 
 type Msg = Record<string, unknown>;
 export type Handler = (s: ClientSession, msg: Msg, seq: number) => Msg | void;
@@ -164,11 +165,9 @@ const get_tree: Handler = (s, msg, seq) => {
     st.item({ ...data, path: rel.path, depth: rel.depth });
   };
   if (msg.empty) {
-    // also the nodes without a value: tombstones (their chain and tock), empty parents (a tock)
-    for (const p of treeNodes(s.node.store, path)) {
-      const e = s.node.store.get(p);
-      send(p, e ? entryData(e, limit) : { tock: s.node.ledger.nextTock() });
-    }
+    // also the nodes without a value: tombstones (their chain and tock), empty parents (the
+    // tock they were created with), in upstream's tree order
+    for (const { path: p, entry: e, tock } of s.node.store.walk(path)) send(p, e ? entryData(e, limit) : { tock });
   } else for (const e of entries) send(e.path, entryData(e, limit));
   st.end();
 };
@@ -179,6 +178,7 @@ const watch: Handler = (s, msg, seq) => {
   const limit = chainLimit(msg);
   const [min, max] = depthBounds(msg);
   const existing = s.node.tree(path);
+  s.node.store.touch(path); // upstream creates the watched path as an empty node
   const initial = msg.fetch ? existing : [];
   const short = new PathShortener(path);
   const send = (e: Entry) => {
@@ -253,4 +253,5 @@ const ping: Handler = () => ({ result: "pong" });
 export const ACTIONS: Readonly<Record<string, Handler>> = Object.freeze({
   get_state, get_value, set_value, delete_value, delete_tree, get_tree, watch, stop, get_tock,
   enum: enum_, fake_info, fake_info_send, enum_node, kill_node, save, log, msg_send, ping,
+  ...INTERNAL_ACTIONS,
 });

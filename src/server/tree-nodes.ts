@@ -1,28 +1,22 @@
-// The nodes of upstream's data tree, derived from a node's entries. Upstream keeps a tree in
-// which every path with an entry has all its parents as nodes too, valued or not ("empty"); a
-// deleted entry stays a node. ticktock stores only entries (tombstones included), so the empty
-// parents are derived here, for the requests that answer them: get_value of an empty parent,
-// get_tree with `empty`, delete_tree (which deletes them).
+// The nodes of upstream's data tree that hold something, for the requests that walk them:
+// get_value of an empty parent, enum, delete_tree. The tree itself (creation order, empty
+// parents, watched paths) is kept by the entry store (node/tree-order.ts); here it is narrowed
+// to the nodes at or below which an entry (live or deleted) exists.
 
-import { comparePaths, type EntryStore } from "../node/entry-store.js";
+import type { EntryStore } from "../node/entry-store.js";
 import type { Path } from "../wire/path.js";
 
-/** The nodes at and below `root` that hold something (root included if so), parent first, siblings sorted. */
+/** The nodes at and below `root` that hold something (root included if so), parent first, in upstream's order. */
 export function treeNodes(store: EntryStore, root: Path): Path[] {
-  const out = new Map<string, Path>();
+  const holding = new Set<string>();
   for (const e of store.values()) {
     if (!e.path.startsWith(root)) continue;
-    for (let n = root.length; n <= e.path.length; n++) {
-      const q = e.path.slice(0, n);
-      out.set(q.key, q);
-    }
+    for (let n = root.length; n <= e.path.length; n++) holding.add(e.path.slice(0, n).key);
   }
-  return [...out.values()].sort((a, b) => comparePaths(a.elements, b.elements));
+  return store.walk(root).flatMap(({ path }) => (holding.has(path.key) ? [path] : []));
 }
 
-/** Whether upstream's tree has a node at `path`: an entry there or below (the root always). */
+/** Whether upstream's tree has a node at `path`: written, watched, or an ancestor of one (the root always). */
 export function hasNode(store: EntryStore, path: Path): boolean {
-  if (path.length === 0) return true;
-  for (const e of store.values()) if (e.path.startsWith(path)) return true;
-  return false;
+  return path.length === 0 || store.hasNode(path);
 }

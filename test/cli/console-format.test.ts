@@ -1,8 +1,8 @@
-// The console prints get_state replies exactly as upstream's CLI did in the recordings, apart
-// from the seed's key name `known` where upstream's newer CLI prints `superseded`.
+// The console prints get_state replies exactly as upstream's CLI did in the recordings:
+// `internal state` shows the superseded sets as `superseded`, `internal mark` as `known`.
 import { describe, expect, it } from "vitest";
 import { captureText, recordedStateReplies } from "../support/captures.js";
-import { formatState } from "../../src/cli/commands/internal.js";
+import { formatState, formatStateCommand } from "../../src/cli/commands/internal.js";
 import { formatValue, toYaml } from "../../src/cli/output.js";
 
 /** Every `kv 1 ... internal state|mark` output block of cli_outputs.txt, in order. */
@@ -19,16 +19,6 @@ function recordedOutputs(): { cmd: string; text: string }[] {
   return out;
 }
 
-/** Upstream's text with its `superseded:` block named `known:` and the top-level keys re-sorted. */
-function asSeed(text: string): string {
-  const blocks: string[] = [];
-  for (const line of text.trimEnd().split("\n")) {
-    if (/^\S/.test(line)) blocks.push(line.replace(/^superseded:/, "known:"));
-    else blocks[blocks.length - 1] += `\n${line}`;
-  }
-  return blocks.sort((a, b) => (a.split(":")[0]! < b.split(":")[0]! ? -1 : 1)).join("\n") + "\n";
-}
-
 describe("console output", () => {
   it("prints every recorded state and mark reply as upstream's CLI printed it", () => {
     const replies = recordedStateReplies(); // the CLI's last get_state of each connection is what it printed
@@ -37,7 +27,8 @@ describe("console output", () => {
     const printed = replies.filter((r, i) => i === replies.length - 1 || replies[i + 1]!.ts - r.ts > 0.05);
     expect(printed.length).toBe(outputs.length);
     printed.forEach((r, i) => {
-      expect({ cmd: outputs[i]!.cmd, text: formatState(r.reply) }).toEqual({ cmd: outputs[i]!.cmd, text: asSeed(outputs[i]!.text) });
+      const text = / internal state /.test(outputs[i]!.cmd) ? formatStateCommand(r.reply) : formatState(r.reply);
+      expect({ cmd: outputs[i]!.cmd, text }).toEqual({ cmd: outputs[i]!.cmd, text: outputs[i]!.text });
     });
   });
 

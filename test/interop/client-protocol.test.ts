@@ -185,17 +185,6 @@ const SEQUENCES: Sequence[] = [
       req("get_tree", { path: P("o") }),
       req("delete_tree", { path: P("o"), nchain: 1 }),
     ],
-    kept: {
-      doc: /sibling/,
-      upstream: (t) => {
-        expect(values(reply(t, 5))).toEqual([1, 2, 3, 4]); // o.b, o.a, o.a.z, o.a.y: as first written
-        expect(paths(reply(t, 6))).toEqual([[], ["b"], ["a"], ["z"], ["y"]]);
-      },
-      ticktock: (t) => {
-        expect(values(reply(t, 5))).toEqual([2, 4, 3, 1]); // o.a, o.a.y, o.a.z, o.b: sorted
-        expect(paths(reply(t, 6))).toEqual([[], ["a"], ["y"], ["z"], ["b"]]);
-      },
-    },
   },
   {
     name: "get_tree skips deleted entries and empty parents",
@@ -456,24 +445,25 @@ const SEQUENCES: Sequence[] = [
     },
   },
   {
-    name: "actions only one side serves",
+    name: "reads of the internal tree (ticktock's is empty)",
     steps: [
       req("get_internal", { path: P("actor") }),
       req("enum_internal", { path: P() }),
-      req("test_acl", { path: P("a") }),
       { send: { action: "get_tree_internal", path: P() }, until: "reply" },
-      req("ping"),
     ],
+  },
+  {
+    name: "actions only one side serves",
+    steps: [req("test_acl", { path: P("a") }), req("ping")],
     kept: {
       doc: /Actions not served/,
       upstream: (t) => {
-        for (const n of [1, 2, 3]) expect(reply(t, n)).not.toHaveProperty("error");
-        expect(stream(t, 4).at(-1)).toMatchObject({ state: "end" });
+        expect(reply(t, 1)).not.toHaveProperty("error");
         expect(t.closed).toBe(true); // ping is an unknown action there
       },
       ticktock: (t) => {
-        for (const n of [1, 2, 3, 4]) expect(reply(t, n)).toMatchObject({ error: expect.stringMatching(/^unknown action /) });
-        expect(reply(t, 5)).toMatchObject({ result: "pong" });
+        expect(reply(t, 1)).toMatchObject({ error: expect.any(String) });
+        expect(reply(t, 2)).toMatchObject({ result: "pong" });
         expect(t.closed).toBe(false);
       },
     },

@@ -28,15 +28,20 @@ function pathArg(text: string): Path {
   }
 }
 
-/** Put v at sub-path `at` inside `base` (a non-map base becomes a map). */
+/** `-e SUBPATH -`: remove SUBPATH (the whole entry when SUBPATH is ":"). */
+const REMOVE = Symbol("remove");
+
+/** Put v at sub-path `at` inside `base` (a non-map base becomes a map); REMOVE deletes it there. */
 function setAt(base: unknown, at: Path, v: unknown): unknown {
   if (at.length === 0) return v;
   const root: Record<string, unknown> = base !== null && typeof base === "object" && !Array.isArray(base) && !(base instanceof Uint8Array) ? { ...(base as Record<string, unknown>) } : {};
   let cur = root;
   at.elements.forEach((e, i) => {
     const k = String(e);
-    if (i === at.length - 1) cur[k] = v;
-    else {
+    if (i === at.length - 1) {
+      if (v === REMOVE) delete cur[k];
+      else cur[k] = v;
+    } else {
       const next = cur[k];
       cur[k] = next !== null && typeof next === "object" && !Array.isArray(next) ? { ...(next as Record<string, unknown>) } : {};
       cur = cur[k] as Record<string, unknown>;
@@ -61,9 +66,13 @@ export const DATA_VERBS = ["get", "set", "delete"];
 /** Upstream's order is `data PATH VERB`; commander wants `data VERB PATH`. Swap when needed. */
 export function reorderDataArgs(argv: string[]): string[] {
   const i = argv.indexOf("data");
-  if (i < 0 || DATA_VERBS.includes(argv[i + 1] ?? "") || !DATA_VERBS.includes(argv[i + 2] ?? "")) return argv;
+  const path = argv[i + 1], next = argv[i + 2];
+  if (i < 0 || path === undefined || path.startsWith("-") || DATA_VERBS.includes(path)) return argv;
+  // `data PATH` alone (or with options only) reads the value, as upstream's does
+  if (next === undefined || next.startsWith("-")) return [...argv.slice(0, i + 1), "get", ...argv.slice(i + 1)];
+  if (!DATA_VERBS.includes(next)) throw new UsageError(`data ${path}: unknown command ${JSON.stringify(next)}; expected data PATH get|set|delete (see ticktock data --help)`);
   const out = [...argv];
-  [out[i + 1], out[i + 2]] = [out[i + 2]!, out[i + 1]!];
+  [out[i + 1], out[i + 2]] = [next, path];
   return out;
 }
 
@@ -86,15 +95,19 @@ Paths: one.two.three, ":" for the root, ":1" a number, ":t" true, "::" a colon, 
     .description("print the value at the path (or, with -r, the subtree)")
     .option("-r, --recursive", "the whole subtree")
     .option("-d, --as-dict <key>", "with -r: nest the subtree as maps, each value under this key (-d _)")
-    .option("--max-depth <n>", "with -r: how deep", intOption("--max-depth", 0, 1_000_000))
+    .option("-m, --max-depth <n>", "with -r: how deep", intOption("--max-depth", 0, 1_000_000))
+    .option("-M, --min-depth <n>", "with -r: from how deep", intOption("--min-depth", 0, 1_000_000))
     .option("--server <host:port>", SERVER_HELP)
     .option("--json", "print JSON")
-    .action(async (text: string, o: { recursive?: boolean; asDict?: string; maxDepth?: number; server?: string; json?: boolean }) => {
+    .action(async (text: string, o: { recursive?: boolean; asDict?: string; maxDepth?: number; minDepth?: number; server?: string; json?: boolean }) => {
       const path = pathArg(text);
       await withClient(o.server, async (c) => {
         if (!o.recursive) {
           const r = await c.request("get_value", { path, nchain: 0 });
-          if (!("value" in r)) return; // nothing there: print nothing, like upstream
+          if (!("value" in r)) {
+            process.stderr.write(`No data at ${formatPath(path)}\n`); // as upstream's, on stderr, exit code 0
+            return;
+          }
           process.stdout.write(o.json ? `${toJson(r.value)}\n` : `${formatValue(r.value)}\n`);
           return;
         }
@@ -102,8 +115,12 @@ Paths: one.two.three, ":" for the root, ":1" a number, ":t" true, "::" a colon, 
         const paths = new PathExpander();
         const req: Record<string, unknown> = { path };
         if (o.maxDepth !== undefined) req.max_depth = o.maxDepth;
+        if (o.minDepth) req.min_depth = o.minDepth;
         for await (const item of c.stream("get_tree", req)) items.push({ rel: paths.expand(item.path, item.depth).elements, value: item.value });
-        const out = o.asDict !== undefined ? nest(items, o.asDict) : items.map((i) => ({ [formatPath(new Path(i.rel))]: i.value }));
+        // upstream's list form: one single-entry map per item, keyed by the Path (`- !P one.two: 3`)
+        const out = o.asDict !== undefined ? nest(items, o.asDict) : items.map((i) => (o.json ? { [formatPath(new Path(i.rel))]: i.value } : new Map([[new Path(i.rel), i.value]])));
+        // upstream prints the list form item by item: nothing at all for no items
+        if (Array.isArray(out) && out.length === 0 && !o.json) return;
         process.stdout.write(o.json ? `${toJson(out)}\n` : toYaml(out));
       });
     });
@@ -111,32 +128,46 @@ Paths: one.two.three, ":" for the root, ":1" a number, ":t" true, "::" a colon, 
   data
     .command("set")
     .argument("<path>", "the path: one.two.three, ':' for the root")
-    .description("set the value at the path, built from -v (text) and -e (literal) pairs")
+    .description("set the value at the path: -v (text), -e (literal) and -p (path) pairs update the current value")
     .option("-v, --value <subpath text...>", "put TEXT at SUBPATH of the value (':' = the value itself)", collect(["k", "v"]))
-    .option("-e, --eval <subpath literal...>", "put a literal (123, 'x', [1, 2], {'a': 1}, True, None) at SUBPATH", collect(["k", "v"]))
+    .option("-e, --eval <subpath literal...>", "put a literal (123, 'x', b'x', True, None; '-' removes SUBPATH) at SUBPATH", collect(["k", "v"]))
+    .option("-p, --path <subpath path...>", "put a path (one.two) at SUBPATH", collect(["k", "v"]))
     .option("--server <host:port>", SERVER_HELP)
-    .addHelpText("after", "\nExamples:\n  ticktock data one.two set -e : 123\n  ticktock data one.four set -e a 1 -v b two")
-    .action(async (text: string, o: { value?: string[][]; eval?: string[][]; server?: string }) => {
+    .addHelpText("after", `
+The pairs apply in upstream's order (-v, then -e, then -p) to the value there now, so
+"-e a 1" on {b: 2} gives {a: 1, b: 2}; ":" replaces the whole value, and "-e : -" deletes it.
+Examples:
+  ticktock data one.two set -e : 123
+  ticktock data one.four set -e a 1 -v b two -p c x.y`)
+    .action(async (text: string, o: { value?: string[][]; eval?: string[][]; path?: string[][]; server?: string }) => {
       const path = pathArg(text);
-      const pairs = [...(o.value ?? []).map((p) => ({ p, lit: false })), ...(o.eval ?? []).map((p) => ({ p, lit: true }))];
-      if (pairs.length === 0) throw new UsageError("set needs a value: -e SUBPATH LITERAL or -v SUBPATH TEXT (':' is the value itself)");
-      let value: unknown = undefined;
-      for (const { p, lit } of pairs) {
-        if (p.length !== 2) throw new UsageError(`${lit ? "-e" : "-v"} takes two words, SUBPATH and ${lit ? "LITERAL" : "TEXT"}`);
-        let v: unknown = p[1];
-        if (lit) {
-          try {
-            v = parseLiteral(p[1]!);
-          } catch (e) {
-            if (e instanceof LiteralError) throw new UsageError(e.message);
-            throw e;
-          }
+      const pairs = [
+        ...(o.value ?? []).map((p) => ({ p, kind: "-v" })),
+        ...(o.eval ?? []).map((p) => ({ p, kind: "-e" })),
+        ...(o.path ?? []).map((p) => ({ p, kind: "-p" })),
+      ];
+      if (pairs.length === 0) throw new UsageError("set needs a value: -e SUBPATH LITERAL, -v SUBPATH TEXT or -p SUBPATH PATH (':' is the value itself)");
+      const parsed = pairs.map(({ p, kind }) => {
+        if (p.length !== 2) throw new UsageError(`${kind} takes two words, SUBPATH and ${kind === "-e" ? "LITERAL" : kind === "-v" ? "TEXT" : "PATH"}`);
+        const at = pathArg(p[0]!);
+        if (kind === "-v") return { at, v: p[1] as unknown };
+        if (kind === "-p") return { at, v: pathArg(p[1]!) as unknown };
+        if (p[1] === "-") return { at, v: REMOVE };
+        try {
+          return { at, v: parseLiteral(p[1]!) };
+        } catch (e) {
+          if (e instanceof LiteralError) throw new UsageError(e.message);
+          throw e;
         }
-        value = setAt(value, pathArg(p[0]!), v);
-      }
+      });
+      if (parsed.some((x) => x.at.length === 0) && parsed.length > 1) throw new UsageError("':' sets the whole value: it cannot be combined with other pairs");
       await withClient(o.server, async (c) => {
         const cur = await c.request("get_value", { path, nchain: 2 });
-        await c.request("set_value", { path, value, nchain: false, chain: cur.chain ?? null });
+        let value: unknown = "value" in cur ? cur.value : REMOVE;
+        for (const { at, v } of parsed) value = setAt(value, at, v);
+        const chain = "value" in cur ? (cur.chain ?? null) : null;
+        if (value === REMOVE) await c.request("delete_value", { path, nchain: false, ...("value" in cur ? { chain } : {}) });
+        else await c.request("set_value", { path, value, nchain: false, chain });
       });
     });
 

@@ -34,9 +34,15 @@ export function stateRequest(o: StateOptions): Record<string, boolean> {
   };
 }
 
-/** The reply as printed: YAML with sorted keys (or JSON), superseded sets under `known`. */
+/** A get_state reply as printed: YAML with sorted keys (or JSON), as it came (`internal mark`). */
 export function formatState(reply: Msg, json = false): string {
   return json ? `${toJson(reply)}\n` : toYaml(reply, { sort: true });
+}
+
+/** What `internal state` prints: like upstream 0.70.22's CLI, the superseded sets (`known`) as `superseded`. */
+export function formatStateCommand(reply: Msg, json = false): string {
+  const { known, ...rest } = reply;
+  return formatState(known === undefined ? reply : { ...rest, superseded: known }, json);
 }
 
 export function addStateFlags(cmd: Command): Command {
@@ -46,7 +52,7 @@ export function addStateFlags(cmd: Command): Command {
     .option("-m, --missing", "missing ticks: [1, tick] - present - superseded")
     .option("-r, --remote-missing", "ticks other servers said they lack")
     .option("-p, --present", "ticks whose data is held")
-    .option("-s, --superseded", "superseded ticks (printed as known)")
+    .option("-s, --superseded", "superseded ticks")
     .option("-k, --known", "the same as -s")
     .option("-a, --all", "all of the above")
     .option("--json", "print JSON instead of YAML");
@@ -79,12 +85,14 @@ export function register(program: Command): void {
     internal
       .command("state")
       .description("print a server's tick state (get_state), as upstream's `internal state`")
+      .option("-D, --debug", "the server's debugging information")
       .option("--server <host:port>", SERVER_HELP),
   )
     .addHelpText("after", "\nExample, the seed's first step:\n  ticktock internal state -ndmrk --server 127.0.0.1:27586")
-    .action(async (o: StateOptions & { server?: string; json?: boolean }) => {
-      const reply = await withClient(o.server, (c) => c.request("get_state", stateRequest(o)));
-      process.stdout.write(formatState(reply, o.json));
+    .action(async (o: StateOptions & { debug?: boolean; server?: string; json?: boolean }) => {
+      const req = { ...stateRequest(o), ...(o.debug ? { debug: true } : {}) };
+      const reply = await withClient(o.server, (c) => c.request("get_state", req));
+      process.stdout.write(formatStateCommand(reply, o.json));
     });
 
   internal
@@ -124,7 +132,7 @@ Examples (the seed's repair):
           report[`would_mark_${kind}`] = plan.changes;
           if (Object.keys(plan.unchanged).length) report.unchanged = plan.unchanged;
           report.could_resurface = plan.couldResurface;
-          process.stdout.write(o.json ? `${toJson(report)}\n` : toYaml(report));
+          process.stdout.write(o.json ? `${toJson(report)}\n` : toYaml(report, { sort: false }));
           return;
         }
         const reply = await applyMark(c, target, kind, { broadcast: o.broadcast, source: o.node });

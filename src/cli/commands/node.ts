@@ -120,7 +120,8 @@ or marked. --force serves anyway; --authoritative marks every gap superseded at 
         await broker?.close();
       });
       try {
-        await node.start();
+        // a stop during start-up (SIGTERM, a closed pipe) ends start()'s waits without settling them
+        await Promise.race([node.start(), done]);
       } catch (e) {
         if (node.mode !== "stopped") throw e; // stopped while still connecting: not an error
       }

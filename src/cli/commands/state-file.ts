@@ -7,7 +7,7 @@ import type { TicktockNode } from "../../node/node.js";
 import { readStateFile } from "../../node/state-file.js";
 import { offlineNode } from "../../node/offline.js";
 import { fsStorage } from "../../node/state-file-fs.js";
-import { addStateFlags, formatState, stateRequest, type StateOptions } from "./internal.js";
+import { addStateFlags, formatStateCommand, stateRequest, type StateOptions } from "./internal.js";
 
 /** Load state files into an offline node; returns it and what was read. */
 export function loadStateFiles(files: string[], name?: string): { node: TicktockNode; notes: string[] } {
@@ -31,6 +31,6 @@ export function register(program: Command): void {
       const { node, notes } = loadStateFiles(files, o.as);
       for (const n of notes) process.stderr.write(`ticktock state-file: ${n}\n`);
       const reply = node.getState(stateRequest(o));
-      process.stdout.write(formatState(reply as unknown as Record<string, unknown>, o.json));
+      process.stdout.write(formatStateCommand(reply as unknown as Record<string, unknown>, o.json));
     });
 }
