@@ -10,7 +10,7 @@ import { Path } from "../../src/wire/path.js";
 import { RangeSet, init } from "../../src/core/range-set.js";
 import type { RangeMap } from "../../src/wire/messages.js";
 import { parseStateFile } from "../../src/node/state-file.js";
-import { allHold, mixedFixture, sleep, stateOf, treeOf, upMember, valueOf, request, type Member } from "../support/mixed.js";
+import { allHold, eventually, mixedFixture, sleep, stateOf, treeOf, upMember, valueOf, request, type Member } from "../support/mixed.js";
 
 const tmp = () => mkdtempSync(join(tmpdir(), "ticktock-state-files-"));
 
@@ -53,6 +53,13 @@ describeUpstream("state files in a mixed cluster", () => {
       for (let i = 10; i < 20; i++) await write(tt2, want, `tt2.w${i}`);
     })();
     for (let i = 40; i < 45; i++) await write(upMember(up1), want, `up1.w${i}`);
+    // up1 answers a write before its gossip leaves: a kill in between loses the change on every
+    // server, beyond any recovery. So it dies once its last change went out (not yet to disk).
+    await eventually(async () => {
+      const lacking = [];
+      for (const m of [tt1, tt2]) if (!("s.up1.w44" in (await treeOf(m.port, Path.of("s"))))) lacking.push(m.name);
+      return lacking.length ? `${lacking.join(", ")} lack s.up1.w44` : "";
+    }, 10_000, [upMember(up1), tt1, tt2]);
     await up1.kill();
     await burst;
     const { records } = parseStateFile(readFileSync(file1), file1);
