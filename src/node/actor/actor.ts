@@ -107,7 +107,7 @@ export class Actor {
 
   constructor(options: ActorOptions) {
     this.name = options.name;
-    this.#o = { random: Math.random, clock: systemClock, ...options };
+    this.#o = { ...options, random: options.random ?? Math.random, clock: options.clock ?? systemClock };
     const cfg = { ...PING_DEFAULTS, ...options.config };
     verifyConfig(cfg, "actor config");
     this.#config = setupMessage(this.name, cfg);
