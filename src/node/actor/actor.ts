@@ -282,6 +282,13 @@ export class Actor {
 
   #onSetup(msg: SetupMessage): void {
     if (msg.version > this.#config.version) {
+      try {
+        verifyConfig(msg, `actor: config version ${msg.version} from ${msg.node}`);
+      } catch (e) {
+        // upstream adopts it anyway; a cycle of 0 would make every node ping without pause
+        this.#o.log?.("warn", `${(e as Error).message}; keeping version ${this.#config.version}`);
+        return;
+      }
       this.#o.log?.("info", `actor: config version ${msg.version} from ${msg.node} replaces version ${this.#config.version}`);
       this.#config = msg;
       this.#emit({ type: "setup", config: msg });

@@ -219,6 +219,26 @@ describe("the ping actor", () => {
     expect(c.sent.slice(n).some((s) => s.msg.t === "vers" && s.msg.version === 2)).toBe(true);
   });
 
+  it("keeps its config when a newer one is unusable (a cycle of 0 would be a ping storm)", () => {
+    const logs: string[] = [];
+    const c = cluster(["a"]);
+    const a = c.members.get("a")!;
+    const actor = new Actor({ name: "b", value: () => null, onEvent: () => {}, send: () => {}, clock: c.clock, log: (_l, line) => logs.push(line), config: { cycle: 3, gap: 1 } });
+    actor.start();
+    actor.receive({ t: "init", node: "b" });
+    actor.receive({ t: "vers", node: "z", cycle: 0, gap: 0, nodes: 5, splits: 4, n_hosts: 10, version: 9, force_in: 0 });
+    c.clock.advance(5000); // messages wait until the first ping, as upstream's do
+    expect(actor.config).toMatchObject({ cycle: 3, gap: 1, version: 0 });
+    // a second init of our own name: another node with this name
+    actor.receive({ t: "init", node: "b" });
+    expect(logs).toEqual([
+      "actor: config version 9 from z: cycle 0 is too short; expected at least 1 second; keeping version 0",
+      "actor: a second node named b started (its init message arrived); node names must be unique",
+    ]);
+    actor.stop();
+    expect(a.actor.config.version).toBe(0);
+  });
+
   it("sends nothing after stop", () => {
     const c = cluster(["a"]);
     c.start();
