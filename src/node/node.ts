@@ -92,7 +92,7 @@ export interface NodeOptions {
   /**
    * Copy data and state from a ready node the actor names (upstream's fetch_data), given its
    * name; throw when it cannot be reached. Used at start-up by a node that has no data and no
-   * `join`: it waits up to a cycle and a half of pings for a source, then starts as before.
+   * `join`: it waits up to cycle + 4.5 gaps for a source, then starts as before.
    */
   fetch?: (node: TicktockNode, source: string) => Promise<void>;
 }
@@ -183,6 +183,7 @@ export class TicktockNode {
     this.ledger = new TickLedger(this.name);
     this.#splitter = this.#o.splitOver > 0 ? new MessageSplitter(this.name, this.#o.splitOver) : undefined;
     this.#pieces = new Reassembler({ log: (line) => this.#log.warn(line) });
+    if (this.#o.actor !== false && !this.#o.passive) this.#actor = this.#newActor(this.#o.actor); // checks the timings
   }
 
   get mode(): NodeMode {
@@ -225,7 +226,7 @@ export class TicktockNode {
       return;
     }
     this.#log.info(`connected; ${this.store.size} entries, tick ${this.ledger.get(this.name)?.tick ?? 0}`);
-    if (this.#o.actor !== false) this.#startActor(this.#o.actor);
+    this.#actor?.start();
     if (this.#o.join) {
       try {
         await this.#o.join(this);
@@ -485,15 +486,14 @@ export class TicktockNode {
   }
 
   /** The actor on `<root>/ping`: ready (a value) once serving; being "it" asks for missing ticks. */
-  #startActor(config: Partial<ActorConfig>): void {
-    this.#actor = new NodeActor({
+  #newActor(config: Partial<ActorConfig>): NodeActor {
+    return new NodeActor({
       name: this.name, config, random: this.#o.random, log: this.#log,
       publish: (payload) => this.#transport.publish("ping", payload),
       value: () => (this.#mode === "serving" ? [this.ledger.tock, this.ledger.get(this.name)?.tick ?? 0] : null),
       askMissing: () => this.#requestMissing(),
       announce: () => this.#announce(),
     });
-    this.#actor.start();
   }
 
   // ---- recovery ----

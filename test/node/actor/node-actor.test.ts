@@ -1,0 +1,65 @@
+// Nodes and the ping actor on a real broker, with a quick actor (cycle 1 s, gap 0.3 s): a fresh
+// node without `join` copies from a ready node the actor names, tries the next when one cannot
+// be reached, and starts from gossip when no ready node appears in time.
+import { describe, expect, it } from "vitest";
+import { dataOf, mosquittoFixture, startNode } from "../../support/cluster.js";
+import { serveTcp } from "../../../src/server/tcp-server.js";
+import { joinFrom } from "../../../src/client/join.js";
+import { Path } from "../../../src/wire/path.js";
+import { freePort } from "../../support/mosquitto.js";
+
+const f = mosquittoFixture();
+const QUICK = { cycle: 1, gap: 0.3 };
+
+describe("a node's ping actor", () => {
+  it("lets a fresh node copy from a ready node the actor names, skipping one it cannot reach", async () => {
+    const a = await startNode(f.broker.url, "a", { actor: QUICK });
+    f.nodes.push(a);
+    for (let i = 0; i < 10; i++) a.node.set(Path.of("p", `${i}`), i);
+    const server = await serveTcp(a.node, { port: 0 });
+    f.servers.push(server);
+    const dead = await freePort();
+    // "ghost" pings as ready but its client port is closed
+    const g = await startNode(f.broker.url, "ghost", { actor: QUICK });
+    f.nodes.push(g);
+    const hostmap: Record<string, string> = { a: `127.0.0.1:${server.port}`, ghost: `127.0.0.1:${dead}` };
+    const tried: string[] = [];
+    const t0 = Date.now();
+    const b = await startNode(f.broker.url, "b", {
+      actor: QUICK, startupWait: 0,
+      fetch: async (n, source) => {
+        tried.push(source);
+        await joinFrom(n, hostmap[source]!);
+      },
+    });
+    f.nodes.push(b);
+    expect(tried).toContain("a");
+    expect(tried.indexOf("a")).toBe(tried.length - 1);
+    expect(dataOf(b.node)).toEqual(dataOf(a.node));
+    expect(b.node.mode).toBe("serving");
+    // the first ping comes after cycle + 1.5 .. 1.75 gaps; the copy follows at once
+    expect(Date.now() - t0).toBeLessThan(4000);
+    if (tried.includes("ghost")) expect(b.logs.join("\n")).toMatch(/could not copy from ghost, which the actor named as ready: /);
+  }, 20_000);
+
+  it("starts from gossip when no ready node pings in time", async () => {
+    const t0 = Date.now();
+    let asked = 0;
+    const b = await startNode(f.broker.url, "lonely", {
+      actor: QUICK, startupWait: 0,
+      fetch: async () => {
+        asked++;
+      },
+    });
+    f.nodes.push(b);
+    expect(asked).toBe(0);
+    expect(b.node.mode).toBe("serving");
+    // waited cycle + 4.5 gaps = 2.35 s for a source
+    expect(Date.now() - t0).toBeGreaterThanOrEqual(2300);
+    expect(b.logs.join("\n")).toMatch(/no ready node named by the actor within 2350 ms; starting from gossip/);
+  }, 20_000);
+
+  it("refuses actor timings upstream's actor would refuse, naming the option", async () => {
+    await expect(startNode(f.broker.url, "x", { actor: { cycle: 1, gap: 1 } })).rejects.toThrow(/actor config: cycle 1 is shorter than 3 \* gap \(3\)/);
+  });
+});
