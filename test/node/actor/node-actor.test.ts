@@ -2,7 +2,9 @@
 // node without `join` copies from a ready node the actor names, tries the next when one cannot
 // be reached, and starts from gossip when no ready node appears in time.
 import { describe, expect, it } from "vitest";
-import { dataOf, mosquittoFixture, startNode } from "../../support/cluster.js";
+import mqtt from "mqtt";
+import { dataOf, mosquittoFixture, startNode, waitFor } from "../../support/cluster.js";
+import { encodeValue } from "../../../src/wire/codec.js";
 import { serveTcp } from "../../../src/server/tcp-server.js";
 import { joinFrom } from "../../../src/client/join.js";
 import { Path } from "../../../src/wire/path.js";
@@ -57,6 +59,29 @@ describe("a node's ping actor", () => {
     // waited cycle + 4.5 gaps = 2.35 s for a source
     expect(Date.now() - t0).toBeGreaterThanOrEqual(2300);
     expect(b.logs.join("\n")).toMatch(/no ready node named by the actor within 2350 ms; starting from gossip/);
+  }, 20_000);
+
+  it("asks for missing ticks when it is 'it', as upstream's server does", async () => {
+    const ghost = await mqtt.connectAsync(f.broker.url);
+    // the usual requests wait a minute: only the actor's turn can ask within the test
+    const slow = { missingDelay: 60_000, maxMissingDelay: 60_000 };
+    const a = await startNode(f.broker.url, "a", { actor: QUICK, ...slow, force: true });
+    f.nodes.push(a);
+    const listener = await startNode(f.broker.url, "listener", { actor: false, ...slow, force: true });
+    f.nodes.push(listener);
+    const asks: { from: unknown; missing: unknown; at: number }[] = [];
+    listener.node.on("gossip", (action, msg) => {
+      if (action === "info" && msg.missing && msg.node === "a") asks.push({ from: msg.node, missing: msg.missing, at: Date.now() });
+    });
+    try {
+      for (const tick of [1, 3]) {
+        await ghost.publishAsync("moat/kv/update", Buffer.from(encodeValue({ node: "ghost", tick, prev: null, path: Path.of("g", tick), value: tick, tock: 1 })));
+      }
+      await waitFor(() => asks.length > 0, 10_000, () => a.logs.join("\n"));
+      expect(asks[0]!.missing).toEqual({ ghost: [2] });
+    } finally {
+      await ghost.endAsync();
+    }
   }, 20_000);
 
   it("refuses actor timings upstream's actor would refuse, naming the option", async () => {
