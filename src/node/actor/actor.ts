@@ -76,6 +76,13 @@ export interface ActorOptions {
 /** Messages held until the first ping (upstream reads none before it); as upstream's queue. */
 const MAX_EARLY = 99;
 
+/**
+ * Node names remembered (their last value, their last unasked ping). Upstream keeps every name
+ * for ever; here the oldest go first beyond this, so pings under made-up names cannot grow memory
+ * without bound. Far above any real cluster.
+ */
+export const MAX_KNOWN_NODES = 10_000;
+
 interface RecoverWait {
   timer: unknown;
 }
@@ -233,7 +240,7 @@ export class Actor {
     if (msg.t === "ping") {
       const wait = this.#recoverPings.get(msg.node);
       if (wait !== undefined && typeof wait !== "number") this.#recoverPingArrived(msg.node, wait);
-      else this.#recoverPings.set(msg.node, this.#validPings); // maybe before its cause: do not send it too
+      else this.#remember(this.#recoverPings, msg.node, this.#validPings); // maybe before its cause: do not send it too
     } else if (msg.t === "init") return false;
     else if (msg.t === "vers") {
       this.#onSetup(msg);
@@ -242,7 +249,7 @@ export class Actor {
     const node = senderOf(msg)!;
     if (node === this.name || node === prevNode) return false; // our own, or a repeat
     const value = msg.value;
-    this.#values.set(node, value);
+    this.#remember(this.#values, node, value);
     if (this.#o.value() === null && value !== null) {
       this.#emit({ type: "good", nodes: msg.history.filter((h) => this.valueOf(h) !== null) });
     }
@@ -424,6 +431,19 @@ export class Actor {
     }
     if (this.random() < 1 / f / total) return this.random() / 3; // early: try to get on the chain
     return 1.5 + this.random() / 2;
+  }
+
+  /** Set m[key] as the newest entry, dropping the oldest beyond MAX_KNOWN_NODES (never ours). */
+  #remember<V>(m: Map<string, V>, key: string, v: V): void {
+    m.delete(key);
+    m.set(key, v);
+    if (m.size <= MAX_KNOWN_NODES) return;
+    for (const k of m.keys()) {
+      if (k !== this.name && !this.#history.includes(k)) {
+        m.delete(k);
+        return;
+      }
+    }
   }
 
   #emit(e: ActorEvent): void {

@@ -1,7 +1,7 @@
 // The actor's state machine on an injected clock: actors on an in-memory broadcast bus (every
 // message reaches every actor, the sender included, after a small delay), time advanced by hand.
 import { describe, expect, it } from "vitest";
-import { Actor, type ActorClock, type ActorEvent } from "../../../src/node/actor/actor.js";
+import { Actor, MAX_KNOWN_NODES, type ActorClock, type ActorEvent } from "../../../src/node/actor/actor.js";
 import { NodeList } from "../../../src/node/actor/node-list.js";
 import { parseActorMessage, type ActorMessage, type ActorValue } from "../../../src/node/actor/messages.js";
 import { decodeValue, encodeValue } from "../../../src/wire/codec.js";
@@ -237,6 +237,17 @@ describe("the ping actor", () => {
     ]);
     actor.stop();
     expect(a.actor.config.version).toBe(0);
+  });
+
+  it("remembers a bounded number of node names, whatever names pings make up", () => {
+    const c = cluster(["a"]);
+    c.start();
+    c.clock.advance(4900);
+    const a = c.members.get("a")!.actor;
+    for (let i = 0; i < MAX_KNOWN_NODES + 500; i++) a.receive({ t: "ping", node: `fake${i}`, value: [1, 1], history: [`fake${i}`, "nobody"] });
+    expect(a.valueOf("fake0")).toBeNull(); // forgotten
+    expect(a.valueOf(`fake${MAX_KNOWN_NODES + 499}`)).toEqual([1, 1]);
+    expect(a.valueOf("a")).toEqual([1, 1]); // its own value stays
   });
 
   it("sends nothing after stop", () => {
