@@ -364,7 +364,10 @@ export class TicktockNode {
   #apply(action: Action, msg: Record<string, unknown>): void {
     try {
       if (action === "update") this.#onUpdate(msg as unknown as UpdateMessage);
-      else if (action === "info") this.#onInfo(msg as InfoMessage);
+      else if (action === "info") {
+        this.#onInfo(msg as InfoMessage);
+        if (typeof msg.node === "string" && msg.node !== this.name) this.#actor?.infoSeen(msg.node, msg); // split recovery steps
+      }
       else if (action === "ping") {
         this.#onPing(msg);
         this.#actor?.receive(msg);

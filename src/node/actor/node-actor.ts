@@ -6,8 +6,10 @@
 //             (upstream's fetch_data; the node waits for them at start-up, see findSource).
 //   recover   two histories met after a split: announce our ticks after a delay that grows
 //             with our place on our side (0: at once), then ask for what is missing, as
-//             upstream's recover_split does in its steps 1 and 2 (re-sending is the node's
-//             usual answer to those requests, step 3).
+//             upstream's recover_split does in its steps 1 and 2; a step is skipped when another
+//             node of our side took it first (its `info` with ticks, or with missing, arrived),
+//             and a newer recovery takes over the nodes of an older one. Step 3, re-sending, is
+//             the node's usual answer to those requests.
 
 import { encodeValue } from "../../wire/codec.js";
 import type { Log } from "../log.js";
@@ -30,11 +32,23 @@ export interface NodeActorHooks {
   announce(): void;
 }
 
+/** One split recovery in progress (upstream's _RecoverControl). */
+interface Recovery {
+  /** Nodes of our side (not also on the other side) whose info messages pre-empt our steps. */
+  local: Set<string>;
+  /** Steps another node of our side took already: 1 (ticks), 2 (missing). */
+  taken: Set<1 | 2>;
+  /** Wakes the step now waiting, when another node takes it. */
+  wake?: () => void;
+  cancelled: boolean;
+}
+
 export class NodeActor {
   readonly actor: Actor;
   readonly #h: NodeActorHooks;
   readonly #timers = new Set<ReturnType<typeof setTimeout>>();
   readonly #goodWaiters = new Set<(nodes: string[]) => void>();
+  readonly #recoveries = new Set<Recovery>();
   #stopped = false;
 
   constructor(hooks: NodeActorHooks) {
@@ -43,7 +57,7 @@ export class NodeActor {
       name: hooks.name, config: hooks.config, random: hooks.random, clock: hooks.clock,
       value: hooks.value,
       send: (msg) => hooks.publish(encodeValue(msg)),
-      onEvent: (e) => this.#onEvent(e),
+      onEvent: (e) => this.handle(e),
       log: (level, line) => (level === "warn" ? hooks.log.warn(line) : hooks.log.info(line)),
     });
   }
@@ -59,6 +73,20 @@ export class NodeActor {
     this.#timers.clear();
     for (const w of this.#goodWaiters) w([]);
     this.#goodWaiters.clear();
+    for (const r of this.#recoveries) this.#cancel(r);
+  }
+
+  /**
+   * Another server's `info` arrived: with ticks it takes step 1 of a split recovery, with
+   * missing step 2, for every recovery whose side it is on.
+   */
+  infoSeen(from: string, msg: { ticks?: unknown; missing?: unknown }): void {
+    for (const r of this.#recoveries) {
+      if (!r.local.has(from)) continue;
+      if (msg.ticks !== undefined) r.taken.add(1);
+      if (msg.missing !== undefined) r.taken.add(2);
+      r.wake?.();
+    }
   }
 
   /** A decoded message from `<root>/ping`; a bad one is logged as one line and dropped. */
@@ -111,28 +139,61 @@ export class NodeActor {
     });
   }
 
-  #later(ms: number, what: string, fn: () => void): void {
-    const t = setTimeout(() => {
-      this.#timers.delete(t);
-      if (this.#stopped) return;
-      try {
-        fn();
-      } catch (e) {
-        this.#h.log.warn(`${what} failed: ${(e as Error).message}`);
-      }
-    }, ms);
-    this.#timers.add(t);
-  }
-
-  #onEvent(e: ActorEvent): void {
+  /** What the node does with an actor event (public for tests). */
+  handle(e: ActorEvent): void {
     if (e.type === "tag") this.#h.askMissing();
     else if (e.type === "good") for (const w of [...this.#goodWaiters]) w(e.nodes);
     else if (e.type === "recover") {
       this.#h.log.info(`split recovery: our side ${e.local.join(":")} met ${e.remote.join(":")}; our place ${e.prio}`);
-      const clock = this.actor.config.cycle * 1000;
-      const step1 = clock * (1 - 1 / 2 ** e.prio);
-      this.#later(step1, "announcing ticks for split recovery", () => this.#h.announce());
-      this.#later(step1 + (clock * (2 - 1 / 2 ** e.prio)) / 2, "asking for missing ticks after a split", () => this.#h.askMissing());
+      void this.#recover(e.prio, e.local, e.remote);
     }
+  }
+
+  async #recover(prio: number, localNodes: string[], remoteNodes: string[]): Promise<void> {
+    const remote = new Set(remoteNodes);
+    const r: Recovery = { local: new Set(localNodes.filter((n) => !remote.has(n) && n !== this.#h.name)), taken: new Set(), cancelled: false };
+    // a newer recovery takes over the nodes of older ones; one left without nodes ends
+    for (const old of this.#recoveries) {
+      for (const n of r.local) old.local.delete(n);
+      if (old.local.size === 0) this.#cancel(old);
+    }
+    this.#recoveries.add(r);
+    const clock = this.actor.config.cycle * 1000;
+    const part = 1 / 2 ** prio;
+    try {
+      // step 1: info {ticks}; at once for the first node of our side
+      if (!(await this.#stepWait(r, 1, clock * (1 - part)))) this.#h.announce();
+      // step 2: ask for what is missing
+      if (!(await this.#stepWait(r, 2, (clock * (2 - part)) / 2))) this.#h.askMissing();
+    } catch (e) {
+      this.#h.log.warn(`split recovery failed: ${(e as Error).message}`);
+    } finally {
+      this.#recoveries.delete(r);
+    }
+  }
+
+  /** Wait `ms`, or less when another node takes the step; true: taken (or cancelled), skip it. */
+  #stepWait(r: Recovery, step: 1 | 2, ms: number): Promise<boolean> {
+    return new Promise((resolve) => {
+      const done = () => {
+        clearTimeout(t);
+        this.#timers.delete(t);
+        r.wake = undefined;
+        resolve(r.cancelled || this.#stopped || r.taken.has(step));
+      };
+      if (r.cancelled || r.taken.has(step)) return resolve(true);
+      const t = setTimeout(done, Math.max(0, ms));
+      this.#timers.add(t);
+      r.wake = () => {
+        if (r.cancelled || r.taken.has(step)) done();
+      };
+    });
+  }
+
+  #cancel(r: Recovery): void {
+    r.cancelled = true;
+    r.local.clear();
+    this.#recoveries.delete(r);
+    r.wake?.();
   }
 }

@@ -3,7 +3,9 @@
 // be reached, and starts from gossip when no ready node appears in time.
 import { describe, expect, it } from "vitest";
 import mqtt from "mqtt";
-import { dataOf, mosquittoFixture, startNode, waitFor } from "../../support/cluster.js";
+import { dataOf, mosquittoFixture, sleep, startNode, waitFor } from "../../support/cluster.js";
+import { NodeActor } from "../../../src/node/actor/node-actor.js";
+import { Log } from "../../../src/node/log.js";
 import { encodeValue } from "../../../src/wire/codec.js";
 import { serveTcp } from "../../../src/server/tcp-server.js";
 import { joinFrom } from "../../../src/client/join.js";
@@ -86,5 +88,53 @@ describe("a node's ping actor", () => {
 
   it("refuses actor timings upstream's actor would refuse, naming the option", async () => {
     await expect(startNode(f.broker.url, "x", { actor: { cycle: 1, gap: 1 } })).rejects.toThrow(/actor config: cycle 1 is shorter than 3 \* gap \(3\)/);
+  });
+});
+
+describe("split recovery steps (upstream's recover_split)", () => {
+  function recorder() {
+    const calls: { what: string; at: number }[] = [];
+    const t0 = Date.now();
+    const na = new NodeActor({
+      name: "me", config: { cycle: 1, gap: 0.3 }, random: Math.random, log: new Log("test", () => {}),
+      publish: () => {}, value: () => [1, 1],
+      askMissing: () => calls.push({ what: "missing", at: Date.now() - t0 }),
+      announce: () => calls.push({ what: "ticks", at: Date.now() - t0 }),
+    });
+    return { na, calls };
+  }
+
+  it("announces the ticks at once as the first of its side, then asks for what is missing", async () => {
+    const { na, calls } = recorder();
+    na.handle({ type: "recover", prio: 0, replace: false, local: ["me", "x"], remote: ["y"] });
+    await sleep(800);
+    na.stop();
+    expect(calls.map((c) => c.what)).toEqual(["ticks", "missing"]);
+    expect(calls[0]!.at).toBeLessThan(100);
+    expect(calls[1]!.at).toBeGreaterThanOrEqual(450); // cycle * (2 - 1) / 2
+  });
+
+  it("skips a step another node of its side took first, and waits by its place otherwise", async () => {
+    const { na, calls } = recorder();
+    na.handle({ type: "recover", prio: 1, replace: true, local: ["x", "me"], remote: ["y"] });
+    await sleep(100);
+    na.infoSeen("y", { ticks: {} }); // the other side: no effect
+    na.infoSeen("x", { ticks: {} }); // x, first of our side, announced: our step 1 is done, step 2 starts
+    await sleep(200);
+    na.infoSeen("x", { missing: {} });
+    await sleep(1200);
+    na.stop();
+    expect(calls).toEqual([]);
+  });
+
+  it("lets a newer recovery take over the nodes of an older one", async () => {
+    const { na, calls } = recorder();
+    na.handle({ type: "recover", prio: 1, replace: false, local: ["x", "me"], remote: ["y"] });
+    na.handle({ type: "recover", prio: 1, replace: false, local: ["x", "me"], remote: ["z"] });
+    await sleep(1600);
+    na.stop();
+    // one recovery's steps, not two
+    expect(calls.map((c) => c.what)).toEqual(["ticks", "missing"]);
+    expect(calls[0]!.at).toBeGreaterThanOrEqual(450); // cycle * (1 - 1/2)
   });
 });
