@@ -29,6 +29,8 @@ import { entriesToPurge, purgeEntries } from "./deleted-purge.js";
 import { formatMissing } from "./errors.js";
 import { Log, type LogSink } from "./log.js";
 import { StateFileWriter, readStateFile, type Snapshot, type StateStorage } from "./state-file.js";
+import { NodeActor } from "./actor/node-actor.js";
+import type { ActorConfig } from "./actor/messages.js";
 
 export type NodeMode = "starting" | "maintainer" | "serving" | "observing" | "stopped";
 
@@ -81,6 +83,18 @@ export interface NodeOptions {
    * other servers are always reassembled.
    */
   splitOver?: number;
+  /**
+   * Take part in upstream's actor protocol on `<root>/ping` (src/node/actor/), with these
+   * timings (seconds; default upstream's server: cycle 10, gap 2, nodes 5, splits 4). false:
+   * only listen to pings. Passive nodes never ping.
+   */
+  actor?: Partial<ActorConfig> | false;
+  /**
+   * Copy data and state from a ready node the actor names (upstream's fetch_data), given its
+   * name; throw when it cannot be reached. Used at start-up by a node that has no data and no
+   * `join`: it waits up to cycle + 4.5 gaps for a source, then starts as before.
+   */
+  fetch?: (node: TicktockNode, source: string) => Promise<void>;
 }
 
 /** What set/delete did. */
@@ -126,7 +140,8 @@ export class TicktockNode {
   readonly store = new EntryStore();
   readonly stats: NodeStats = { received: 0, updatesApplied: 0, dropped: 0, resent: 0, missingRequests: 0 };
   #mode: NodeMode = "starting";
-  readonly #o: Required<Omit<NodeOptions, "load" | "save" | "join" | "log" | "storage">> & Pick<NodeOptions, "load" | "save" | "join" | "storage">;
+  readonly #o: Required<Omit<NodeOptions, "load" | "save" | "join" | "log" | "storage" | "fetch">> & Pick<NodeOptions, "load" | "save" | "join" | "storage" | "fetch">;
+  #actor: NodeActor | undefined;
   readonly #log: Log;
   readonly #transport: GossipTransport;
   readonly #splitter: MessageSplitter | undefined;
@@ -160,7 +175,7 @@ export class TicktockNode {
     this.name = options.name;
     this.#o = {
       chainLength: 5, force: false, authoritative: false, passive: false, startupWait: 1500, missingDelay: 300, maxMissingDelay: 10_000,
-      resendDelay: 200, announceInterval: 5000, idleAnnounce: 200, random: Math.random, splitOver: 0, ...options,
+      resendDelay: 200, announceInterval: 5000, idleAnnounce: 200, random: Math.random, splitOver: 0, actor: {}, ...options,
     };
     this.#missingGap = this.#o.missingDelay;
     this.#transport = options.transport;
@@ -168,6 +183,7 @@ export class TicktockNode {
     this.ledger = new TickLedger(this.name);
     this.#splitter = this.#o.splitOver > 0 ? new MessageSplitter(this.name, this.#o.splitOver) : undefined;
     this.#pieces = new Reassembler({ log: (line) => this.#log.warn(line) });
+    if (this.#o.actor !== false && !this.#o.passive) this.#actor = this.#newActor(this.#o.actor); // checks the timings
   }
 
   get mode(): NodeMode {
@@ -200,6 +216,7 @@ export class TicktockNode {
 
   async start(): Promise<void> {
     if (this.#o.load) this.#loadFile(this.#o.load);
+    const fresh = this.store.size === 0 && (this.ledger.get(this.name)?.tick ?? 0) === 0;
     this.#transport.onMessage((a, p) => this.#onMessage(a, p));
     this.#transport.onState((s, detail) => this.#onTransport(s, detail));
     await this.#transport.start();
@@ -209,12 +226,19 @@ export class TicktockNode {
       return;
     }
     this.#log.info(`connected; ${this.store.size} entries, tick ${this.ledger.get(this.name)?.tick ?? 0}`);
+    this.#actor?.start();
     if (this.#o.join) {
       try {
         await this.#o.join(this);
       } catch (e) {
         this.#log.warn(`could not copy from a running server (${(e as Error).message}); joining from gossip`);
       }
+    } else if (fresh && this.#actor && this.#o.fetch) {
+      const fetch = this.#o.fetch;
+      const wait = this.#actor.actor.cycleTimeMax + this.#actor.actor.config.gap * 2000;
+      const source = await this.#actor.findSource((n) => fetch(this, n), wait);
+      if ((this.#mode as NodeMode) === "stopped") return;
+      if (source === undefined) this.#log.info(`no ready node named by the actor within ${Math.round(wait)} ms; starting from gossip`);
     }
     this.#announce();
     if (this.#o.announceInterval > 0) {
@@ -237,6 +261,7 @@ export class TicktockNode {
   async stop(): Promise<void> {
     if (this.#mode === "stopped") return;
     this.#mode = "stopped";
+    this.#actor?.stop();
     for (const t of this.#timers) clearTimeout(t);
     for (const t of [this.#checkTimer, this.#missingTimer, this.#resendTimer, this.#announceTimer, this.#idleTimer]) if (t) clearTimeout(t);
     if (this.#heartbeat) clearInterval(this.#heartbeat);
@@ -339,8 +364,14 @@ export class TicktockNode {
   #apply(action: Action, msg: Record<string, unknown>): void {
     try {
       if (action === "update") this.#onUpdate(msg as unknown as UpdateMessage);
-      else if (action === "info") this.#onInfo(msg as InfoMessage);
-      else if (action === "ping") this.#onPing(msg);
+      else if (action === "info") {
+        this.#onInfo(msg as InfoMessage);
+        if (typeof msg.node === "string" && msg.node !== this.name) this.#actor?.infoSeen(msg.node, msg); // split recovery steps
+      }
+      else if (action === "ping") {
+        this.#onPing(msg);
+        this.#actor?.receive(msg);
+      }
     } catch (e) {
       // "TickLedger.applyInfo: missing.a: ..." -> "missing.a: ...": the log line names the action
       this.#drop(action, msg.node, (e as Error).message.replace(/^[A-Za-z.]+: (?=\S+ )/, ""));
@@ -455,6 +486,17 @@ export class TicktockNode {
     const tick = msg.value[1] === null ? 0 : fieldTick("ping", msg.value[1], "value.1");
     this.ledger.seeTock(tock);
     if (tick !== 0) this.ledger.ensure(msg.node).raise(tick);
+  }
+
+  /** The actor on `<root>/ping`: ready (a value) once serving; being "it" asks for missing ticks. */
+  #newActor(config: Partial<ActorConfig>): NodeActor {
+    return new NodeActor({
+      name: this.name, config, random: this.#o.random, log: this.#log,
+      publish: (payload) => this.#transport.publish("ping", payload),
+      value: () => (this.#mode === "serving" ? [this.ledger.tock, this.ledger.get(this.name)?.tick ?? 0] : null),
+      askMissing: () => this.#requestMissing(),
+      announce: () => this.#announce(),
+    });
   }
 
   // ---- recovery ----

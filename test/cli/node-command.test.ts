@@ -59,6 +59,18 @@ describe("ticktock node", () => {
     expect(badPort.stderr).toContain('--port takes a whole number from 0 to 65535, not "http"');
   });
 
+  it("refuses a bad --hostmap entry and ping timings upstream's actor would refuse", async () => {
+    const badMap = await runToEnd(["node", "x", "--hostmap", "up1:27586"]);
+    expect(badMap.code).toBe(2);
+    expect(badMap.stderr).toContain('--hostmap takes NAME=HOST:PORT (a server\'s name and its client port), not "up1:27586"');
+    const badCycle = await runToEnd(["node", "x", "--ping-cycle", "2", "--ping-gap", "1"]);
+    expect(badCycle.code).toBe(2);
+    expect(badCycle.stderr.trim()).toBe("ticktock: --ping-cycle/--ping-gap: cycle 2 is shorter than 3 * gap (3); expected cycle >= 3 * gap");
+    const notNumber = await runToEnd(["node", "x", "--ping-gap", "soon"]);
+    expect(notNumber.code).toBe(2);
+    expect(notNumber.stderr).toContain('--ping-gap takes a number of seconds, not "soon"');
+  });
+
   it("restarts a node killed mid-stream from its state file without losing a value", async () => {
     const file = join(mkdtempSync(join(tmpdir(), "ticktock-cli-")), "b.dkv");
     const a = await startNode(broker.url, "a");

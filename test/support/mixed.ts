@@ -110,6 +110,9 @@ export interface ProcMember extends Member {
   p: Running;
 }
 
+/** The actor timings of every member of a mixed cluster (upstream's default cycle is 10 s, gap 2 s). */
+export const TEST_PING = { cycle: 3, gap: 1 } as const;
+
 export const upMember = (s: UpstreamServer): Member => ({ name: s.name, port: s.port, log: () => s.log(40) });
 
 /** Every member holds exactly `want` (below `root`) and misses no tick. */
@@ -154,11 +157,11 @@ export function mixedFixture() {
      * 10 s): a server that joins is ready as soon as it hears a live server's ping.
      */
     upstream(o: Omit<UpstreamOptions, "mqtt">): Promise<UpstreamServer> {
-      return up.start({ ...o, mqtt: f.broker.url, server: { ping: { cycle: 3, gap: 1 }, ...o.server } });
+      return up.start({ ...o, mqtt: f.broker.url, server: { ping: { ...TEST_PING }, ...o.server } });
     },
-    /** A ticktock node in this process, serving the client protocol on a free port. */
+    /** A ticktock node in this process, serving the client protocol on a free port, pinging as the upstream servers do. */
     async ticktock(name: string, opts: Parameters<typeof startNode>[2] = {}): Promise<TtMember> {
-      const t = await startNode(f.broker.url, name, { startupWait: 1500, ...opts });
+      const t = await startNode(f.broker.url, name, { startupWait: 1500, actor: { ...TEST_PING }, ...opts });
       const server = await serveTcp(t.node, { port: 0 });
       const m: TtMember = { name, port: server.port, t, server, log: () => t.logs.slice(-40).join("\n") };
       tts.push(m);
@@ -166,7 +169,8 @@ export function mixedFixture() {
     },
     /** A `ticktock node` process on the broker; resolves once it serves (or is maintainer-only). */
     async ticktockProcess(name: string, args: string[] = [], port = 0): Promise<ProcMember> {
-      const p = run(["node", name, "--mqtt", f.broker.url, "--port", String(port), "--startup-wait", "1500", ...args]);
+      const ping = ["--ping-cycle", String(TEST_PING.cycle), "--ping-gap", String(TEST_PING.gap)];
+      const p = run(["node", name, "--mqtt", f.broker.url, "--port", String(port), "--startup-wait", "1500", ...ping, ...args]);
       procs.push(p);
       const m = await p.waitFor(/client protocol on 127\.0\.0\.1:(\d+)/, 20_000);
       await p.waitFor(/serving|maintainer-only/, 30_000);

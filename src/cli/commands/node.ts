@@ -9,6 +9,8 @@ import { serveWebSocket } from "../../server/ws-server.js";
 import { joinFrom } from "../../client/join.js";
 import { fsStorage } from "../../node/state-file-fs.js";
 import { UsageError, intOption, onShutdown } from "../process.js";
+import { InvalidArgumentError } from "commander";
+import { PING_DEFAULTS, verifyConfig } from "../../node/actor/messages.js";
 import { chunkLength } from "../../wire/message-pieces.js";
 
 export interface NodeCommandOptions {
@@ -24,6 +26,24 @@ export interface NodeCommandOptions {
   authoritative?: boolean;
   startupWait: number;
   splitOver: number;
+  hostmap: Record<string, string>;
+  pingCycle: number;
+  pingGap: number;
+}
+
+/** `--hostmap NAME=HOST:PORT`, repeatable: where other servers' client ports are (upstream's hostmap). */
+function hostmapEntry(v: string, prev: Record<string, string> = {}): Record<string, string> {
+  const m = /^([^=\s]+)=(\S+):(\d{1,5})$/.exec(v);
+  if (!m || Number(m[3]) > 65535) throw new InvalidArgumentError(`--hostmap takes NAME=HOST:PORT (a server's name and its client port), not ${JSON.stringify(v)}`);
+  return { ...prev, [m[1]!]: `${m[2]}:${m[3]}` };
+}
+
+function secondsOption(name: string): (v: string) => number {
+  return (v) => {
+    const n = Number(v);
+    if (v.trim() === "" || !Number.isFinite(n) || n < 0) throw new InvalidArgumentError(`${name} takes a number of seconds, not ${JSON.stringify(v)}`);
+    return n;
+  };
 }
 
 /** Start a broker on 127.0.0.1:1883, or on a free port when 1883 is taken; `wsPort`: MQTT over WebSocket too. */
@@ -73,6 +93,9 @@ export function register(program: Command): void {
     .option("-f, --force", "serve data even while ticks are missing")
     .option("-a, --authoritative", "treat every gap found at start-up as superseded")
     .option("--startup-wait <ms>", "how long to listen to the cluster before serving", intOption("--startup-wait", 0, 600_000), 1500)
+    .option("--hostmap <name=host:port>", "another server's client port, to copy data from when the actor names it ready (repeatable; upstream's hostmap)", hostmapEntry, {})
+    .option("--ping-cycle <seconds>", "the actor's cycle on <root>/ping (upstream's kv.server.ping.cycle)", secondsOption("--ping-cycle"), PING_DEFAULTS.cycle)
+    .option("--ping-gap <seconds>", "the actor's gap (upstream's kv.server.ping.gap)", secondsOption("--ping-gap"), PING_DEFAULTS.gap)
     .option("--split-over <bytes>", "send update and info messages longer than this in pieces, as upstream does with 450 (0: never)", intOption("--split-over", 0, 1 << 30), 0)
     .addHelpText("after", `
 Without --mqtt the node starts an in-process broker, so one command runs a node:
@@ -81,7 +104,11 @@ A second node on the same broker, copying from the first:
   ticktock node test2 --mqtt mqtt://127.0.0.1:1883 --port 27587 --join 127.0.0.1:27586
 While ticks are missing after start-up the node serves only maintenance (internal state,
 internal mark) and answers data requests with the missing ticks, until they are recovered
-or marked. --force serves anyway; --authoritative marks every gap superseded at start-up.`)
+or marked. --force serves anyway; --authoritative marks every gap superseded at start-up.
+The node takes part in upstream's actor protocol (pings on <root>/ping). Without --join and
+without data of its own, a node with --hostmap entries waits for the actor to name a ready
+server and copies from it, as an upstream server does:
+  ticktock node test3 --mqtt mqtt://127.0.0.1:1883 --port 27588 --hostmap test1=127.0.0.1:27586`)
     .action(async (name: string, o: NodeCommandOptions) => {
       if (o.force && o.authoritative) throw new UsageError("--force and --authoritative contradict each other: pick one");
       if (o.splitOver > 0) {
@@ -90,6 +117,11 @@ or marked. --force serves anyway; --authoritative marks every gap superseded at 
         } catch (e) {
           throw new UsageError(`--split-over ${o.splitOver}: ${(e as Error).message.replace(/^message pieces: /, "")}`);
         }
+      }
+      try {
+        verifyConfig({ ...PING_DEFAULTS, cycle: o.pingCycle, gap: o.pingGap }, "--ping-cycle/--ping-gap");
+      } catch (e) {
+        throw new UsageError((e as Error).message);
       }
       await init();
       const say = (line: string) => process.stderr.write(`ticktock ${name}: ${line}\n`);
@@ -102,7 +134,13 @@ or marked. --force serves anyway; --authoritative marks every gap superseded at 
       }
       const node = new TicktockNode({
         name, transport: new MqttTransport({ url, root: o.root }), load: o.load, save: o.save, storage: fsStorage, force: o.force, authoritative: o.authoritative,
-        startupWait: o.startupWait, splitOver: o.splitOver,
+        startupWait: o.startupWait, splitOver: o.splitOver, actor: { cycle: o.pingCycle, gap: o.pingGap },
+        fetch: Object.keys(o.hostmap).length === 0 ? undefined : async (n, source) => {
+          const at = o.hostmap[source];
+          if (!at) throw new Error(`no --hostmap entry for ${source}`);
+          const r = await joinFrom(n, at);
+          say(`copied ${r.entries} entries and the tick state from ${r.from} at ${at}, a ready server named by the actor`);
+        },
         join: o.join ? async (n) => {
           const r = await joinFrom(n, o.join!);
           say(`copied ${r.entries} entries and the tick state from ${r.from} at ${o.join}`);
