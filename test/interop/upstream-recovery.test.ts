@@ -8,7 +8,7 @@ import mqtt from "mqtt";
 import { describeUpstream } from "../support/upstream.js";
 import { Path } from "../../src/wire/path.js";
 import { encodeValue } from "../../src/wire/codec.js";
-import { allHold, mixedFixture, upMember, type TtMember } from "../support/mixed.js";
+import { allHold, mixedFixture, request, upMember, type TtMember } from "../support/mixed.js";
 import { waitFor } from "../support/cluster.js";
 
 describeUpstream("an upstream server recovering a dead origin's ticks from a ticktock node", () => {
@@ -18,7 +18,7 @@ describeUpstream("an upstream server recovering a dead origin's ticks from a tic
    * Ghost publishers (node names that publish updates and are gone) write to `holder` only:
    * nobody else runs yet. Returns the data written.
    */
-  async function ghostWrites(holder: TtMember, ghosts: Record<string, number>): Promise<Record<string, unknown>> {
+  async function ghostWrites(holder: TtMember, ghosts: Record<string, number>, held = 0): Promise<Record<string, unknown>> {
     const want: Record<string, unknown> = {};
     const c = await mqtt.connectAsync(f.broker.url);
     try {
@@ -32,7 +32,7 @@ describeUpstream("an upstream server recovering a dead origin's ticks from a tic
     } finally {
       await c.endAsync();
     }
-    await waitFor(() => holder.t.node.store.size === Object.keys(want).length, 10_000, () => `${holder.name} holds ${holder.t.node.store.size} entries`);
+    await waitFor(() => holder.t.node.store.size === held + Object.keys(want).length, 10_000, () => `${holder.name} holds ${holder.t.node.store.size} entries`);
     return want;
   }
 
@@ -55,4 +55,28 @@ describeUpstream("an upstream server recovering a dead origin's ticks from a tic
       console.log(`up1 recovered ${Object.keys(want).length} ghost entries ${Date.now() - started} ms after it started`);
     }, 120_000);
   }
+
+  it("recovers them when the origin was an upstream server killed for good and the ticktock holder is not its backup", async () => {
+    const tt1 = await f.ticktock("tt1");
+    const up0 = await f.upstream({ name: "up0", init: true });
+    const want: Record<string, unknown> = {};
+    const paths: Path[] = [];
+    for (let i = 0; i < 5; i++) {
+      const path = Path.of("g", "up0", `w${i}`);
+      paths.push(path);
+      await request(upMember(up0), "set_value", { path, value: `up0.${i}` });
+      want[String(path)] = `up0.${i}`;
+    }
+    // tt1 holds all of up0's ticks (the first, up0's -I value, up0 re-sends when tt1 asks)
+    await waitFor(() => paths.every((p) => tt1.t.node.store.get(p)) && Object.keys(tt1.t.node.ledger.missing()).length === 0, 20_000,
+      () => `${tt1.name} lacks some of up0's ticks: ${JSON.stringify(tt1.t.node.ledger.missing())}\n${up0.log()}`);
+    // the backup for up0's ticks (asked for by up1) is up0x, which wrote once and is gone too
+    Object.assign(want, await ghostWrites(tt1, { up0x: 1 }, tt1.t.node.store.size));
+    await up0.kill();
+    const started = Date.now();
+    const up1 = await f.upstream({ name: "up1", init: true });
+    await allHold([upMember(up1), tt1], want, Path.of("g"), 45_000);
+    expect(tt1.t.node.stats.resent).toBeGreaterThanOrEqual(Object.keys(want).length);
+    console.log(`up1 recovered ${Object.keys(want).length} entries of dead nodes ${Date.now() - started} ms after it started`);
+  }, 120_000);
 });
