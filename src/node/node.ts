@@ -28,6 +28,7 @@ import { EntryStore, type Entry } from "./entry-store.js";
 import { entriesToPurge, purgeEntries } from "./deleted-purge.js";
 import { formatMissing } from "./errors.js";
 import { Log, type LogSink } from "./log.js";
+import { ResendPolicy, type Urgency } from "./resend-policy.js";
 import { StateFileWriter, readStateFile, type Snapshot, type StateStorage } from "./state-file.js";
 import { NodeActor } from "./actor/node-actor.js";
 import type { ActorConfig } from "./actor/messages.js";
@@ -162,8 +163,8 @@ export class TicktockNode {
   readonly #seenMissing = new Map<string, RangeSet>();
   /** Ticks others asked for that we may re-send. */
   readonly #pendingResend = new Map<string, RangeSet>();
-  /** Ticks of other nodes that somebody asked for already (a second request is a retry). */
-  readonly #askedBefore = new Map<string, RangeSet>();
+  /** Who answers which request, and how soon (see resend-policy.ts). */
+  readonly #resendPolicy: ResendPolicy;
   #lastMissing = "";
   readonly #listeners = {
     mode: new Set<(m: NodeMode) => void>(),
@@ -181,6 +182,7 @@ export class TicktockNode {
     this.#transport = options.transport;
     this.#log = new Log(`ticktock ${this.name}`, options.log);
     this.ledger = new TickLedger(this.name);
+    this.#resendPolicy = new ResendPolicy(this.name);
     this.#splitter = this.#o.splitOver > 0 ? new MessageSplitter(this.name, this.#o.splitOver) : undefined;
     this.#pieces = new Reassembler({ log: (line) => this.#log.warn(line) });
     if (this.#o.actor !== false && !this.#o.passive) this.#actor = this.#newActor(this.#o.actor); // checks the timings
@@ -268,7 +270,8 @@ export class TicktockNode {
     this.#writer?.close();
     this.#pieces.clear();
     await this.#transport.close();
-    for (const m of [this.#seenMissing, this.#pendingResend, this.#askedBefore]) {
+    this.#resendPolicy.dispose();
+    for (const m of [this.#seenMissing, this.#pendingResend]) {
       for (const r of m.values()) r.dispose();
       m.clear();
     }
@@ -419,42 +422,25 @@ export class TicktockNode {
     const eff = this.ledger.applyInfo(msg);
     if (eff.ignored) return;
     purgeEntries(purge, this.store, this.ledger);
-    let answer = false;
+    let answer: Urgency | undefined;
+    const order: Urgency[] = ["fallback", "backup", "own"];
     for (const [name, state] of Object.entries(eff.requested)) {
       using req = RangeSet.fromState(state);
       addTo(this.#seenMissing, name, req);
-      // The origin and one backup answer every request for the origin's ticks; other holders
-      // answer only ticks asked for before (a retry: both answers were lost, or both are gone).
-      let mine: RangeSet;
-      if (name === this.name || this.#isBackupFor(name, msg.node)) mine = req.clone();
-      else {
-        const before = this.#askedBefore.get(name);
-        mine = before ? req.intersect(before) : new RangeSet();
-        addTo(this.#askedBefore, name, req);
-      }
+      const claim = this.#resendPolicy.claim(name, msg.node, req, this.ledger.nodeNames);
+      using mine = claim.mine;
       if (!mine.isEmpty) {
         addTo(this.#pendingResend, name, mine);
-        answer = true;
+        if (answer === undefined || order.indexOf(claim.urgency) > order.indexOf(answer)) answer = claim.urgency;
       }
-      mine.dispose();
     }
-    if (answer) this.#scheduleResend(this.name in eff.requested);
+    if (answer) this.#scheduleResend(answer);
     const known = msg.known ?? msg.superseded;
     if (this.#writer && (known || msg.deleted)) {
       this.#writer.appendState({ known, deleted: msg.deleted, node: this.name, tock: this.ledger.tock });
     }
     const ticks = msg.ticks ?? msg.nodes;
     if (ticks && typeof msg.node === "string" && msg.node !== "") this.#answerTicks(ticks);
-  }
-
-  /**
-   * The backup for an origin's ticks: the first node after it, in name order, that is not the
-   * one asking. Every server computes the same answer from the node names it knows.
-   */
-  #isBackupFor(origin: string, requester: unknown): boolean {
-    const names = this.ledger.nodeNames.filter((n) => n !== origin && n !== requester).sort();
-    const next = names.find((n) => n > origin) ?? names[0];
-    return next === this.name;
   }
 
   /** Another server announced its ticks: if it is behind us, announce ours (once, soon). */
@@ -480,6 +466,7 @@ export class TicktockNode {
 
   /** Upstream's actor ping: value [tock, tick] of the sending node. */
   #onPing(msg: Record<string, unknown>): void {
+    if (typeof msg.node === "string" && msg.node !== this.name) this.#resendPolicy.heardPing(msg.node);
     if (msg.t !== "ping" || typeof msg.node !== "string" || !Array.isArray(msg.value) || msg.value.length !== 2) return;
     // [tock, null]: a fresh upstream server has no tick yet
     const tock = msg.value[0] === null ? 0 : fieldTick("ping", msg.value[0], "value.0");
@@ -575,12 +562,14 @@ export class TicktockNode {
 
   /**
    * Answer a request after a delay. The origin of the requested ticks answers almost at once;
-   * every other holder waits one to two resendDelays, so it only steps in when the origin is
-   * gone or its answer was lost, and otherwise sees the answer and stays quiet.
+   * the backup (or a holder answering a retry) waits one to two resendDelays, a fallback for an
+   * upstream server two to three, so each only steps in when those before it are gone or their
+   * answers were lost, and otherwise sees the answer and stays quiet.
    */
-  #scheduleResend(ownTicks: boolean): void {
-    const delay = ownTicks ? this.#o.random() * this.#o.resendDelay * 0.1 : this.#o.resendDelay * (1 + this.#o.random());
-    if (this.#resendTimer && !(ownTicks && delay < this.#resendDue - Date.now())) return;
+  #scheduleResend(urgency: Urgency): void {
+    const r = this.#o.random();
+    const delay = this.#o.resendDelay * (urgency === "own" ? r * 0.1 : urgency === "backup" ? 1 + r : 2 + r);
+    if (this.#resendTimer && !(delay < this.#resendDue - Date.now())) return;
     if (this.#resendTimer) clearTimeout(this.#resendTimer);
     this.#resendDue = Date.now() + delay;
     this.#resendTimer = setTimeout(() => {
@@ -616,14 +605,7 @@ export class TicktockNode {
     for (const r of this.#pendingResend.values()) r.dispose();
     this.#pendingResend.clear();
     // Forget retries that are settled: only ticks still reported missing can be asked again.
-    for (const [name, r] of this.#askedBefore) {
-      const n = this.ledger.get(name);
-      if (n) r.intersectInPlace(n.remoteMissing);
-      if (!n || r.isEmpty) {
-        r.dispose();
-        this.#askedBefore.delete(name);
-      }
-    }
+    this.#resendPolicy.settle((name) => this.ledger.get(name)?.remoteMissing);
     const tick = this.ledger.get(this.name)?.tick ?? 0;
     for (const e of entries) {
       const msg: Record<string, unknown> = {};

@@ -1,0 +1,89 @@
+// Who answers an `info {missing}` request, and how soon.
+//
+// Among ticktock nodes, re-sending is economical: the origin of the ticks and one backup (the next
+// node by name after the origin, other than the one asking) answer every request; other holders
+// answer only ticks asked for before, since ticktock nodes ask again with backoff.
+//
+// Upstream servers do not ask again. Their actor-driven `_send_missing` adds what it asked for to
+// `seen_missing`, which only the end of a split recovery clears, so they ask for a tick once
+// and rely on every server that holds it to answer (every upstream holder does, a cycle later).
+// So a request from an upstream server (a node heard on the actor's ping topic) is answered by
+// every holder here too; holders other than the origin and the backup wait longer ("fallback"),
+// so that the first answer normally arrives before them and they find nothing left to send.
+
+import { RangeSet } from "../core/range-set.js";
+
+/** How soon to answer: own ticks at once, the backup or a retry soon, a fallback later. */
+export type Urgency = "own" | "backup" | "fallback";
+
+export interface Claim {
+  /** The requested ticks this node should answer (the caller disposes it). */
+  mine: RangeSet;
+  urgency: Urgency;
+}
+
+export class ResendPolicy {
+  readonly #self: string;
+  /** Ticks of other nodes that somebody asked for already (a second request is a retry). */
+  readonly #askedBefore = new Map<string, RangeSet>();
+  /** Nodes heard pinging: upstream servers, whose actor asks for each tick only once. */
+  readonly #upstream = new Set<string>();
+
+  constructor(self: string) {
+    this.#self = self;
+  }
+
+  /** A node sent an actor ping: it is an upstream server. */
+  heardPing(node: string): void {
+    this.#upstream.add(node);
+  }
+
+  /**
+   * Which of `req` (ticks of `origin` that `requester` asked for) to answer. `names` are the node
+   * names this node knows; it counts itself among them even before it has a tick of its own.
+   */
+  claim(origin: string, requester: unknown, req: RangeSet, names: readonly string[]): Claim {
+    if (origin === this.#self) return { mine: req.clone(), urgency: "own" };
+    const before = this.#askedBefore.get(origin);
+    const retry = before ? req.intersect(before) : new RangeSet();
+    if (before) before.unionInPlace(req);
+    else this.#askedBefore.set(origin, req.clone());
+    if (this.#isBackupFor(origin, requester, names)) {
+      retry.dispose();
+      return { mine: req.clone(), urgency: "backup" };
+    }
+    if (typeof requester === "string" && this.#upstream.has(requester)) {
+      retry.dispose();
+      return { mine: req.clone(), urgency: "fallback" };
+    }
+    return { mine: retry, urgency: "backup" };
+  }
+
+  /** Forget retries that are settled: `stillMissing(origin)` is what others still lack. */
+  settle(stillMissing: (origin: string) => RangeSet | undefined): void {
+    for (const [name, r] of this.#askedBefore) {
+      const m = stillMissing(name);
+      if (m) r.intersectInPlace(m);
+      if (!m || r.isEmpty) {
+        r.dispose();
+        this.#askedBefore.delete(name);
+      }
+    }
+  }
+
+  dispose(): void {
+    for (const r of this.#askedBefore.values()) r.dispose();
+    this.#askedBefore.clear();
+    this.#upstream.clear();
+  }
+
+  /**
+   * The backup for an origin's ticks: the first node after it, in name order, that is not the
+   * one asking. Every server computes the same answer from the node names it knows.
+   */
+  #isBackupFor(origin: string, requester: unknown, known: readonly string[]): boolean {
+    const names = [...new Set([...known, this.#self])].filter((n) => n !== origin && n !== requester).sort();
+    const next = names.find((n) => n > origin) ?? names[0];
+    return next === this.#self;
+  }
+}

@@ -1,0 +1,53 @@
+// Who answers an `info {missing}` request (src/node/resend-policy.ts).
+import { beforeAll, describe, expect, it } from "vitest";
+import { RangeSet, init } from "../../src/core/range-set.js";
+import { ResendPolicy } from "../../src/node/resend-policy.js";
+
+beforeAll(() => init());
+
+/** What `self` answers, as [ticks, urgency] ("" when nothing). */
+function answer(p: ResendPolicy, origin: string, requester: string, ticks: number[], names: string[]): [number[], string] {
+  using req = RangeSet.fromState(ticks);
+  const c = p.claim(origin, requester, req, names);
+  using mine = c.mine;
+  return mine.isEmpty ? [[], ""] : [[...mine.ticks()].map(Number), c.urgency];
+}
+
+describe("ResendPolicy", () => {
+  it("answers its own ticks at once", () => {
+    const p = new ResendPolicy("b");
+    expect(answer(p, "b", "a", [1, 2], ["a", "b", "c"])).toEqual([[1, 2], "own"]);
+  });
+
+  it("is the backup: the next node by name after the origin, other than the one asking", () => {
+    expect(answer(new ResendPolicy("c"), "b", "a", [1], ["a", "b", "c", "d"])).toEqual([[1], "backup"]);
+    expect(answer(new ResendPolicy("d"), "b", "c", [1], ["a", "b", "c", "d"])).toEqual([[1], "backup"]);
+    // wrapping round: after the last name comes the first
+    expect(answer(new ResendPolicy("a"), "d", "c", [1], ["a", "b", "c", "d"])).toEqual([[1], "backup"]);
+  });
+
+  it("counts itself among the names before it has a tick of its own", () => {
+    // "tt1" holds ghost's ticks but never wrote: its ledger does not name it yet
+    expect(answer(new ResendPolicy("tt1"), "ghost", "up1", [1, 2], ["ghost", "up1"])).toEqual([[1, 2], "backup"]);
+  });
+
+  it("answers a ticktock node's request only when it is a retry, unless it is the backup", () => {
+    const p = new ResendPolicy("d");
+    const names = ["a", "b", "c", "d"];
+    expect(answer(p, "b", "a", [1, 2], names)).toEqual([[], ""]);
+    expect(answer(p, "b", "a", [2, 3], names)).toEqual([[2], "backup"]);
+    // settled: nobody lacks tick 2 any more, so asking for it again is a first request
+    using still = RangeSet.fromState([1, 3]);
+    p.settle(() => still);
+    expect(answer(p, "b", "a", [2], names)).toEqual([[], ""]);
+  });
+
+  it("answers an upstream server's first request (it will not ask again), after the backup", () => {
+    const p = new ResendPolicy("d");
+    p.heardPing("up1");
+    expect(answer(p, "b", "up1", [1, 2], ["b", "c", "d", "up1"])).toEqual([[1, 2], "fallback"]);
+    expect(answer(p, "b", "up1", [1, 2], ["b", "c", "d", "up1"])).toEqual([[1, 2], "fallback"]);
+    // a ticktock requester is still answered by origin and backup only
+    expect(answer(p, "b", "a", [5], ["a", "b", "c", "d", "up1"])).toEqual([[], ""]);
+  });
+});
