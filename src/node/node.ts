@@ -182,7 +182,7 @@ export class TicktockNode {
     this.#transport = options.transport;
     this.#log = new Log(`ticktock ${this.name}`, options.log);
     this.ledger = new TickLedger(this.name);
-    this.#resendPolicy = new ResendPolicy(this.name);
+    this.#resendPolicy = new ResendPolicy(this.name, 3 * this.#o.announceInterval);
     this.#splitter = this.#o.splitOver > 0 ? new MessageSplitter(this.name, this.#o.splitOver) : undefined;
     this.#pieces = new Reassembler({ log: (line) => this.#log.warn(line) });
     if (this.#o.actor !== false && !this.#o.passive) this.#actor = this.#newActor(this.#o.actor); // checks the timings
@@ -440,7 +440,10 @@ export class TicktockNode {
       this.#writer.appendState({ known, deleted: msg.deleted, node: this.name, tock: this.ledger.tock });
     }
     const ticks = msg.ticks ?? msg.nodes;
-    if (ticks && typeof msg.node === "string" && msg.node !== "") this.#answerTicks(ticks);
+    if (ticks && typeof msg.node === "string" && msg.node !== "") {
+      this.#resendPolicy.heardTicks(msg.node);
+      this.#answerTicks(ticks);
+    }
   }
 
   /** Another server announced its ticks: if it is behind us, announce ours (once, soon). */
@@ -466,7 +469,6 @@ export class TicktockNode {
 
   /** Upstream's actor ping: value [tock, tick] of the sending node. */
   #onPing(msg: Record<string, unknown>): void {
-    if (typeof msg.node === "string" && msg.node !== this.name) this.#resendPolicy.heardPing(msg.node);
     if (msg.t !== "ping" || typeof msg.node !== "string" || !Array.isArray(msg.value) || msg.value.length !== 2) return;
     // [tock, null]: a fresh upstream server has no tick yet
     const tock = msg.value[0] === null ? 0 : fieldTick("ping", msg.value[0], "value.0");

@@ -7,9 +7,15 @@
 // Upstream servers do not ask again. Their actor-driven `_send_missing` adds what it asked for to
 // `seen_missing`, which only the end of a split recovery clears, so they ask for a tick once
 // and rely on every server that holds it to answer (every upstream holder does, a cycle later).
-// So a request from an upstream server (a node heard on the actor's ping topic) is answered by
-// every holder here too; holders other than the origin and the backup wait longer ("fallback"),
-// so that the first answer normally arrives before them and they find nothing left to send.
+// So a request from anyone not known to be a ticktock node is answered by every holder here;
+// holders other than the origin and the backup wait longer ("fallback"), so that the first
+// answer normally arrives before them and they find nothing left to send.
+//
+// Both kinds ping on the actor topic with the same bytes, so a ticktock node is told apart by
+// its heartbeat: it announces `info {ticks}` every announceInterval, while upstream sends that
+// only once per split recovery. A node heard announcing twice within the window is a ticktock
+// node while its heartbeats keep coming. Getting it wrong costs only economy: an unknown
+// requester is answered by every holder.
 
 import { RangeSet } from "../core/range-set.js";
 
@@ -26,16 +32,31 @@ export class ResendPolicy {
   readonly #self: string;
   /** Ticks of other nodes that somebody asked for already (a second request is a retry). */
   readonly #askedBefore = new Map<string, RangeSet>();
-  /** Nodes heard pinging: upstream servers, whose actor asks for each tick only once. */
-  readonly #upstream = new Set<string>();
+  /** The last two `info {ticks}` heartbeats heard from each node (time, ms). */
+  readonly #beats = new Map<string, [number, number]>();
+  readonly #window: number;
+  readonly #now: () => number;
 
-  constructor(self: string) {
+  /**
+   * @param window how recent a node's last two heartbeats must be for it to count as a ticktock
+   *   node, ms (3 heartbeat intervals; 0: nobody does, and every holder answers every request)
+   */
+  constructor(self: string, window = 0, now: () => number = Date.now) {
     this.#self = self;
+    this.#window = window;
+    this.#now = now;
   }
 
-  /** A node sent an actor ping: it is an upstream server. */
-  heardPing(node: string): void {
-    this.#upstream.add(node);
+  /** A node announced its ticks (`info {ticks}`). */
+  heardTicks(node: string): void {
+    const last = this.#beats.get(node);
+    this.#beats.set(node, [last ? last[1] : -Infinity, this.#now()]);
+  }
+
+  /** Whether a requester is a ticktock node, which asks again with backoff until it is served. */
+  #asksAgain(node: unknown): boolean {
+    const b = typeof node === "string" ? this.#beats.get(node) : undefined;
+    return b !== undefined && this.#window > 0 && this.#now() - b[0] <= this.#window;
   }
 
   /**
@@ -52,7 +73,7 @@ export class ResendPolicy {
       retry.dispose();
       return { mine: req.clone(), urgency: "backup" };
     }
-    if (typeof requester === "string" && this.#upstream.has(requester)) {
+    if (!this.#asksAgain(requester)) {
       retry.dispose();
       return { mine: req.clone(), urgency: "fallback" };
     }
@@ -74,7 +95,7 @@ export class ResendPolicy {
   dispose(): void {
     for (const r of this.#askedBefore.values()) r.dispose();
     this.#askedBefore.clear();
-    this.#upstream.clear();
+    this.#beats.clear();
   }
 
   /**

@@ -32,7 +32,9 @@ describe("ResendPolicy", () => {
   });
 
   it("answers a ticktock node's request only when it is a retry, unless it is the backup", () => {
-    const p = new ResendPolicy("d");
+    const p = new ResendPolicy("d", 1000, () => 0);
+    p.heardTicks("a");
+    p.heardTicks("a"); // two heartbeats: a ticktock node, which asks again until it is served
     const names = ["a", "b", "c", "d"];
     expect(answer(p, "b", "a", [1, 2], names)).toEqual([[], ""]);
     expect(answer(p, "b", "a", [2, 3], names)).toEqual([[2], "backup"]);
@@ -42,12 +44,28 @@ describe("ResendPolicy", () => {
     expect(answer(p, "b", "a", [2], names)).toEqual([[], ""]);
   });
 
-  it("answers an upstream server's first request (it will not ask again), after the backup", () => {
+  it("answers the first request of a node not known to ask again (an upstream server), after the backup", () => {
+    let now = 0;
+    const p = new ResendPolicy("d", 1000, () => now);
+    const names = ["a", "b", "c", "d", "up1"];
+    expect(answer(p, "b", "up1", [1, 2], names)).toEqual([[1, 2], "fallback"]);
+    expect(answer(p, "b", "up1", [1, 2], names)).toEqual([[1, 2], "fallback"]);
+    // one info {ticks} is what upstream sends in a split recovery: still not a ticktock node
+    p.heardTicks("up1");
+    expect(answer(p, "b", "up1", [7], names)).toEqual([[7], "fallback"]);
+    // a ticktock node's heartbeats: answered by origin and backup only, while they keep coming
+    p.heardTicks("a");
+    now = 900;
+    p.heardTicks("a");
+    expect(answer(p, "b", "a", [5], names)).toEqual([[], ""]);
+    now = 2500; // heartbeats stopped: it may be gone, or an upstream server now
+    expect(answer(p, "b", "a", [9], names)).toEqual([[9], "fallback"]);
+  });
+
+  it("with no window (heartbeats off) answers every first request", () => {
     const p = new ResendPolicy("d");
-    p.heardPing("up1");
-    expect(answer(p, "b", "up1", [1, 2], ["b", "c", "d", "up1"])).toEqual([[1, 2], "fallback"]);
-    expect(answer(p, "b", "up1", [1, 2], ["b", "c", "d", "up1"])).toEqual([[1, 2], "fallback"]);
-    // a ticktock requester is still answered by origin and backup only
-    expect(answer(p, "b", "a", [5], ["a", "b", "c", "d", "up1"])).toEqual([[], ""]);
+    p.heardTicks("a");
+    p.heardTicks("a");
+    expect(answer(p, "b", "a", [1], ["a", "b", "c", "d"])).toEqual([[1], "fallback"]);
   });
 });
