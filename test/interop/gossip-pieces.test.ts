@@ -6,6 +6,7 @@ import { afterAll, beforeAll, expect, it } from "vitest";
 import { startMosquitto, type Broker } from "../support/mosquitto.js";
 import { describeUpstream, upstreamFixture } from "../support/upstream.js";
 import { startNode, waitFor, type TestNode } from "../support/cluster.js";
+import { TEST_PING } from "../support/mixed.js";
 import { record, type Recorder } from "../support/gossip-recorder.js";
 import { Reassembler, escapePieceKeys, split } from "../../src/wire/message-pieces.js";
 import { decodeValue, encodeValue } from "../../src/wire/codec.js";
@@ -97,13 +98,15 @@ describeUpstream("gossip pieces against an upstream server", () => {
   it("takes a fresh upstream server's info with tick null", async () => {
     // tt1 still holds the ticks of up1 (killed after the first test); a fresh server that copies
     // from up3, which lacks them, hears of them from tt1 and asks for them: info, tick null
-    node ??= await startNode(broker.url, "tt1", { force: true });
-    const s3 = await up.start({ name: "up3", mqtt: broker.url, init: true });
+    // every member on the short actor cycle: up4 asks when the actor makes it "it"
+    node ??= await startNode(broker.url, "tt1", { force: true, actor: { ...TEST_PING } });
+    const ping = { ping: { ...TEST_PING } };
+    const s3 = await up.start({ name: "up3", mqtt: broker.url, init: true, server: ping });
     const heard: Record<string, unknown>[] = [];
     node.node.on("gossip", (action, m) => {
       if (action === "info" && m.node === "up4") heard.push(m);
     });
-    const s4 = await up.start({ name: "up4", mqtt: broker.url, hostmap: { up3: s3.port }, noWait: true });
+    const s4 = await up.start({ name: "up4", mqtt: broker.url, hostmap: { up3: s3.port }, noWait: true, server: ping });
     // applied, not dropped: the node emits a message after it applied it
     await waitFor(() => heard.some((m) => m.tick === null), 30_000, () => `up4's infos: ${JSON.stringify(rec.decoded("info").filter((m) => m.node === "up4"))}; its log:\n${s4.log()}`);
     expect(node.logs.filter((l) => /dropped/.test(l))).toEqual([]);
