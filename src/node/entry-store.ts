@@ -54,6 +54,11 @@ export class EntryStore {
     this.#order.remove(path, (p) => this.#entries.has(p.key));
   }
 
+  /** The ticks of `node` that some entry's chain holds (upstream's Node.entries keys). */
+  ticksOf(node: string): Iterable<Tick> {
+    return [...(this.#byTick.get(node)?.keys() ?? [])];
+  }
+
   /** The entry whose chain holds node's tick, if any. */
   byTick(node: string, tick: Tick): Entry | undefined {
     return this.#byTick.get(node)?.get(tick);

@@ -26,6 +26,7 @@ import type { Action, GossipTransport, TransportState } from "../transport/trans
 import { extend, sameHead, succeeds, toWire, type Link } from "./chain.js";
 import { EntryStore, type Entry } from "./entry-store.js";
 import { entriesToPurge, purgeEntries } from "./deleted-purge.js";
+import { deletedAmong } from "./check-deleted.js";
 import { formatMissing } from "./errors.js";
 import { Log, type LogSink } from "./log.js";
 import { ResendPolicy, type Urgency } from "./resend-policy.js";
@@ -773,6 +774,13 @@ export class TicktockNode {
     if (options.broadcast) this.fakeInfoSend(body);
     this.#check();
     return result;
+  }
+
+  /** Upstream's check_deleted: broadcast `info {deleted}` for the asked ticks no entry here holds; returns them. */
+  checkDeleted(nodes: unknown): RangeMap {
+    const deleted = deletedAmong(nodes, this.store);
+    if (Object.keys(deleted).length) this.#sendInfo({ deleted });
+    return deleted;
   }
 
   /**

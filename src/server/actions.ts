@@ -18,6 +18,7 @@ import { msg_send } from "./msg-send.js";
 import type { ClientSession } from "./session.js";
 import { hasNode, treeNodes } from "./tree-nodes.js";
 import { INTERNAL_ACTIONS } from "./internal-actions.js";
+import { check_deleted } from "./check-deleted.js";
 
 type Msg = Record<string, unknown>;
 export type Handler = (s: ClientSession, msg: Msg, seq: number) => Msg | void;
@@ -253,5 +254,5 @@ const ping: Handler = () => ({ result: "pong" });
 export const ACTIONS: Readonly<Record<string, Handler>> = Object.freeze({
   get_state, get_value, set_value, delete_value, delete_tree, get_tree, watch, stop, get_tock,
   enum: enum_, fake_info, fake_info_send, enum_node, kill_node, save, log, msg_send, ping,
-  ...INTERNAL_ACTIONS,
+  check_deleted, ...INTERNAL_ACTIONS,
 });
