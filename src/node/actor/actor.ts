@@ -16,6 +16,10 @@
 //             ready node emits "recover" with its place in its side's history, and the first
 //             node of its side sends a `hist` message (the side's last ping) for the other side.
 //   config    a higher `version` in a `vers` replaces the config; a lower one gets ours back.
+//   listen    (asyncactor's disabled actor, enabled: false or disable()) never pings and keeps no
+//             history: every message counts as a ping for the "ping" event, one per 2 * gap.
+//             enable() joins the pinging; enable(n) first raises the config's `nodes` to n
+//             (a new version). upstream's Delete actor uses this.
 //
 // Times are seconds in the config (as on the wire) and milliseconds on the clock. Nothing here
 // throws at a bad message: parse errors are the caller's, and the actor only logs.
@@ -34,8 +38,8 @@ export type ActorEvent =
   | { type: "untag" }
   /** A better ping arrived while we were it. */
   | { type: "detag"; node: string }
-  /** The cluster's ping settled (no other ping within 2 * gap): `node` is it. */
-  | { type: "ping"; node: string; value: ActorValue }
+  /** The cluster's ping settled (no other ping within 2 * gap): `node` is it; `history` that of its message ([] for init, vers). */
+  | { type: "ping"; node: string; value: ActorValue; history: string[] }
   /** While we are not ready: these nodes are ready, a source to copy data from. */
   | { type: "good"; nodes: string[] }
   /** Two histories met (a healed split): `prio` our place on our side, 0 first. */
@@ -70,6 +74,8 @@ export interface ActorOptions {
   /** Random source in [0, 1). Default Math.random. */
   random?: () => number;
   clock?: ActorClock;
+  /** false: start listen-only (asyncactor's enabled=False). Default true. */
+  enabled?: boolean;
   log?: (level: "info" | "warn", line: string) => void;
 }
 
@@ -90,14 +96,16 @@ interface RecoverWait {
 export class Actor {
   readonly name: string;
   #config: SetupMessage;
-  readonly #o: Required<Omit<ActorOptions, "config" | "log">> & Pick<ActorOptions, "log">;
+  readonly #o: Required<Omit<ActorOptions, "config" | "log" | "enabled">> & Pick<ActorOptions, "log">;
   #started = false;
   #stopped = false;
   #selfSeen = false;
   /** Until the first ping: messages wait here. */
   #early: ActorMessage[] | undefined = [];
-  /** 0: not our turn; 1, 2, 3: our ping is progressing (3: we are "it"). */
+  /** -1: listen-only; 0: not our turn; 1, 2, 3: our ping is progressing (3: we are "it"). */
   #tagged = 0;
+  /** The history length while listen-only (asyncactor's _off_nodes). */
+  #offNodes: number;
   #validPings = 0;
   readonly #values = new Map<string, ActorValue>();
   #history: NodeList;
@@ -119,6 +127,49 @@ export class Actor {
     verifyConfig(cfg, "actor config");
     this.#config = setupMessage(this.name, cfg);
     this.#history = new NodeList(this.#config.nodes);
+    this.#offNodes = this.#config.nodes;
+    if (options.enabled === false) this.#tagged = -1;
+  }
+
+  /** Whether the actor pings (false: listen-only). */
+  get enabled(): boolean {
+    return this.#tagged >= 0;
+  }
+
+  /** The history length in force: the config's, or the listen-only one. */
+  get maxNodes(): number {
+    return this.#tagged < 0 ? this.#offNodes : this.#config.nodes;
+  }
+
+  /**
+   * Take part in the pinging (asyncactor's enable). `length`: raise the config's `nodes` to it
+   * first, announcing a new version, if it is larger.
+   */
+  enable(length?: number): void {
+    if (this.#stopped) return;
+    if (length !== undefined && this.#config.nodes < length) {
+      this.#config = { ...this.#config, nodes: length, version: this.#config.version + 1 };
+      this.#send(this.#config);
+    }
+    if (this.#tagged !== -1) return;
+    this.#tagged = 0;
+    this.#history = new NodeList(this.#config.nodes);
+    this.#countNotOn = 1;
+    if (!this.#started || this.#early) return; // the first ping is still to come
+    this.#sendPing();
+    this.#step();
+  }
+
+  /**
+   * Listen only (asyncactor's disable): no pings; the history keeps `length` names (null: as
+   * many as come; upstream's default is 0).
+   */
+  disable(length: number | null = 0): void {
+    if (this.#stopped) return;
+    if (this.#tagged === 3) this.#emit({ type: "untag" });
+    if (length !== null) this.#offNodes = length;
+    this.#history.maxlen = length ?? 0;
+    this.#tagged = -1;
   }
 
   /** The config in force (ours, or a newer one from the network). */
@@ -207,7 +258,8 @@ export class Actor {
     let t: number;
     if (this.#tagged === 0) t = Math.max(this.#nextPingTime - now, 0);
     else if (this.#tDest - now <= 0) {
-      if (this.#tagged === 1) {
+      if (this.#tagged < 0) t = 2 * gap;
+      else if (this.#tagged === 1) {
         t = gap;
         this.#tagged = 2;
       } else if (this.#tagged === 2) {
@@ -236,6 +288,11 @@ export class Actor {
 
   /** asyncactor's process_msg: true for a valid ping that is not superseded. */
   #process(msg: ActorMessage): boolean {
+    if (this.#tagged < 0) {
+      this.#nextPing();
+      this.#pingSeen(msg);
+      return false;
+    }
     const prevNode = this.#history.at(0);
     if (msg.t === "ping") {
       const wait = this.#recoverPings.get(msg.node);
@@ -334,7 +391,8 @@ export class Actor {
       const m = this.#windowMsg!;
       if (this.#tagged <= 0) {
         this.#validPings++;
-        this.#emit({ type: "ping", node: senderOf(m)!, value: m.t === "init" || m.t === "vers" ? null : m.value });
+        const ping = m.t === "ping" || m.t === "hist";
+        this.#emit({ type: "ping", node: senderOf(m)!, value: ping ? m.value : null, history: ping ? [...m.history] : [] });
       }
     });
   }
@@ -343,6 +401,7 @@ export class Actor {
 
   /** A ping of ours, or (with `history`) the `hist` message of our side after a split. */
   #sendPing(history?: NodeList): void {
+    if (this.#tagged < 0) return;
     if (history) {
       this.#send(historyMessage(this.valueOf(history.at(0)!), history.slice(0, this.#config.splits)));
       return;
