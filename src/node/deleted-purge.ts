@@ -47,3 +47,42 @@ export function purgeEntries(entries: Entry[], store: EntryStore, ledger: TickLe
     store.delete(e.path);
   }
 }
+
+/**
+ * The Delete actor's purge (upstream's server.purge_deleted -> Node.purge_deleted): the named
+ * ticks leave present, deleted and remote_missing for superseded, and the tombstones holding
+ * them are removed with every link of their chains. A live entry whose chain still names a
+ * purged tick (set again after the deletion) is kept, its ticks present: upstream would cut
+ * it from its tree with the tombstone (see docs/upstream-differences.md, "Gossip").
+ */
+export function purgeDeleted(deleted: Map<string, RangeSet>, store: EntryStore, ledger: TickLedger): void {
+  const tombstones = new Set<Entry>();
+  const live = new Map<string, RangeSet>();
+  try {
+    for (const [name, r] of deleted) {
+      for (const t of store.ticksOf(name)) {
+        if (!r.has(t)) continue;
+        const e = store.byTick(name, t)!;
+        if (e.deleted) tombstones.add(e);
+        else for (const l of e.links) {
+          let k = live.get(l.node);
+          if (!k) live.set(l.node, (k = new RangeSet()));
+          k.add(l.tick);
+        }
+      }
+    }
+    purgeEntries([...tombstones], store, ledger);
+    for (const [name, r] of deleted) {
+      using gone = r.clone();
+      const k = live.get(name);
+      if (k) gone.subtractInPlace(k);
+      const n = ledger.ensure(name);
+      n.present.subtractInPlace(gone);
+      n.deleted.subtractInPlace(r); // a live entry's deletion link, too: every deleter saw it
+      n.remoteMissing.subtractInPlace(gone);
+      n.superseded.unionInPlace(gone);
+    }
+  } finally {
+    for (const k of live.values()) k.dispose();
+  }
+}
