@@ -25,8 +25,9 @@ import { MessageError } from "../core/errors.js";
 import type { Action, GossipTransport, TransportState } from "../transport/transport.js";
 import { extend, sameHead, succeeds, toWire, type Link } from "./chain.js";
 import { EntryStore, type Entry } from "./entry-store.js";
-import { entriesToPurge, purgeEntries } from "./deleted-purge.js";
+import { entriesToPurge, purgeDeleted, purgeEntries } from "./deleted-purge.js";
 import { deletedAmong } from "./check-deleted.js";
+import { nodeDeleter, type DeleterSettings, type NodeDeleter } from "./node-deleter.js";
 import { formatMissing } from "./errors.js";
 import { Log, type LogSink } from "./log.js";
 import { ResendPolicy, type Urgency } from "./resend-policy.js";
@@ -97,6 +98,12 @@ export interface NodeOptions {
    * `join`: it waits up to cycle + 4.5 gaps for a source, then starts as before.
    */
   fetch?: (node: TicktockNode, source: string) => Promise<void>;
+  /**
+   * Upstream's Delete actor on `<root>/del` (src/node/node-deleter.ts): listens, pings while
+   * this node is on the deleter list (the internal entry `actor del`), and purges tombstones
+   * every deleter has seen. false: none (passive nodes have none either).
+   */
+  deleter?: DeleterSettings | false;
 }
 
 /** What set/delete did. */
@@ -142,7 +149,9 @@ export class TicktockNode {
   readonly store = new EntryStore();
   readonly stats: NodeStats = { received: 0, updatesApplied: 0, dropped: 0, resent: 0, missingRequests: 0 };
   #mode: NodeMode = "starting";
-  readonly #o: Required<Omit<NodeOptions, "load" | "save" | "join" | "log" | "storage" | "fetch">> & Pick<NodeOptions, "load" | "save" | "join" | "storage" | "fetch">;
+  readonly #o: Required<Omit<NodeOptions, "load" | "save" | "join" | "log" | "storage" | "fetch" | "deleter">> & Pick<NodeOptions, "load" | "save" | "join" | "storage" | "fetch" | "deleter">;
+  /** The Delete actor (undefined: none). */
+  readonly deleter: NodeDeleter | undefined;
   #actor: NodeActor | undefined;
   readonly #log: Log;
   readonly #transport: GossipTransport;
@@ -187,6 +196,7 @@ export class TicktockNode {
     this.#splitter = this.#o.splitOver > 0 ? new MessageSplitter(this.name, this.#o.splitOver) : undefined;
     this.#pieces = new Reassembler({ log: (line) => this.#log.warn(line) });
     if (this.#o.actor !== false && !this.#o.passive) this.#actor = this.#newActor(this.#o.actor); // checks the timings
+    this.deleter = this.#o.deleter === false || this.#o.passive ? undefined : nodeDeleter(this, (p) => this.#transport.publish("del", p), this.#log, this.#o.deleter, this.#o.random);
   }
 
   get mode(): NodeMode {
@@ -230,6 +240,7 @@ export class TicktockNode {
     }
     this.#log.info(`connected; ${this.store.size} entries, tick ${this.ledger.get(this.name)?.tick ?? 0}`);
     this.#actor?.start();
+    this.deleter?.start();
     if (this.#o.join) {
       try {
         await this.#o.join(this);
@@ -265,6 +276,7 @@ export class TicktockNode {
     if (this.#mode === "stopped") return;
     this.#mode = "stopped";
     this.#actor?.stop();
+    this.deleter?.stop();
     for (const t of this.#timers) clearTimeout(t);
     for (const t of [this.#checkTimer, this.#missingTimer, this.#resendTimer, this.#announceTimer, this.#idleTimer]) if (t) clearTimeout(t);
     if (this.#heartbeat) clearInterval(this.#heartbeat);
@@ -375,7 +387,7 @@ export class TicktockNode {
       else if (action === "ping") {
         this.#onPing(msg);
         this.#actor?.receive(msg);
-      }
+      } else if (action === "del") this.deleter?.receive(msg);
     } catch (e) {
       // "TickLedger.applyInfo: missing.a: ..." -> "missing.a: ...": the log line names the action
       this.#drop(action, msg.node, (e as Error).message.replace(/^[A-Za-z.]+: (?=\S+ )/, ""));
@@ -774,6 +786,12 @@ export class TicktockNode {
     if (options.broadcast) this.fakeInfoSend(body);
     this.#check();
     return result;
+  }
+
+  /** The Delete actor's purge: these ticks' deletions were seen by every deleter (upstream's purge_deleted). */
+  purgeDeleted(deleted: Map<string, RangeSet>): void {
+    purgeDeleted(deleted, this.store, this.ledger);
+    if (this.#writer && deleted.size) this.#writer.appendState({ known: Object.fromEntries([...deleted].map(([n, r]) => [n, r.toState()])), node: this.name, tock: this.ledger.tock });
   }
 
   /** Upstream's check_deleted: broadcast `info {deleted}` for the asked ticks no entry here holds; returns them. */

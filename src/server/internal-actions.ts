@@ -1,15 +1,21 @@
 // Reads of upstream's internal tree (get_internal, get_tree_internal, enum_internal), which the
 // upstream CLI's `internal dump`, `internal deleter`, `acl`, `codec` and `type` commands use.
-// Upstream keeps ACLs, auth, codecs, types and its Deleter list there; ticktock has none of
-// these, so its internal tree is empty and every read answers as upstream does for an empty
-// tree: no value, no entries. Writes (set_internal, delete_internal) are not served: an
-// error names the action (see docs/upstream-differences.md, "Command line").
+// Upstream keeps ACLs, auth, codecs, types and its Deleter list there; ticktock keeps only the
+// Deleter list (deleter-list.ts: get_internal and set_internal of `actor del`), so every other
+// read answers as upstream does for an empty tree: no value, no entries. Other writes
+// (set_internal elsewhere, delete_internal) are not served: an error names the action and
+// path (see docs/upstream-differences.md, "Command line").
 
 import { MessageError, show } from "../core/errors.js";
 import { Path } from "../wire/path.js";
 import type { Handler } from "./actions.js";
+import { getDeleterList, isDeleterList, setDeleterList } from "./deleter-list.js";
 
-const get_internal: Handler = (_s, msg) => {
+const get_internal: Handler = (s, msg) => {
+  if (isDeleterList(msg.path)) {
+    const e = getDeleterList(s, msg);
+    if (e) return e;
+  }
   // upstream's get_value of an absent path: {} or, when a chain was asked for, {chain: null}
   const n = msg.nchain;
   return n === undefined || n === null || n === false || n === 0 ? {} : { chain: null };
@@ -31,4 +37,9 @@ const enum_internal: Handler = (_s, msg) => {
   return { result: [] };
 };
 
-export const INTERNAL_ACTIONS = { get_internal, get_tree_internal, enum_internal } as const;
+const set_internal: Handler = (s, msg) => {
+  if (!isDeleterList(msg.path)) throw new MessageError(`set_internal: ticktock's internal tree holds only the deleter list (actor del), not ${msg.path instanceof Path ? String(msg.path) : show(msg.path)}`, "path");
+  return setDeleterList(s, msg);
+};
+
+export const INTERNAL_ACTIONS = { get_internal, set_internal, get_tree_internal, enum_internal } as const;

@@ -9,6 +9,7 @@ import { SERVER_HELP, withClient } from "../connect.js";
 import { toJson, toYaml } from "../output.js";
 import { UsageError } from "../process.js";
 import { init } from "../../core/range-set.js";
+import { registerDeleter } from "./deleter.js";
 
 /** The flags of `internal state` and the get_state fields they ask for. */
 export interface StateOptions {
@@ -80,6 +81,7 @@ interface MarkOptions {
 
 export function register(program: Command): void {
   const internal = program.command("internal").description("look at and repair a server's tick accounting");
+  registerDeleter(internal);
 
   addStateFlags(
     internal

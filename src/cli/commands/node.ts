@@ -1,4 +1,5 @@
 // `ticktock node NAME`: run a MoaT-KV server node.
+import { resyncDeleted } from "../../client/resync-deleted.js";
 import type { Command } from "commander";
 import { init } from "../../core/range-set.js";
 import { TicktockNode } from "../../node/node.js";
@@ -140,6 +141,12 @@ server and copies from it, as an upstream server does:
           if (!at) throw new Error(`no --hostmap entry for ${source}`);
           const r = await joinFrom(n, at);
           say(`copied ${r.entries} entries and the tick state from ${r.from} at ${at}, a ready server named by the actor`);
+        },
+        deleter: {
+          resync: async (n, deleters) => {
+            const used = await resyncDeleted(n, deleters, (d) => o.hostmap[d]);
+            say(`behind the deleters: sent our entries' ticks to ${used} (check_deleted)`);
+          },
         },
         join: o.join ? async (n) => {
           const r = await joinFrom(n, o.join!);

@@ -1,0 +1,70 @@
+// Upstream's resync_deleted: a node whose Delete actor saw that it missed a whole round of the
+// deleters sends one deleter the head tick of every entry it holds (check_deleted, at most 100
+// ticks a request, as upstream); the deleter broadcasts `info {deleted}` for those it holds no
+// entry for, and every node drops them. The first deleter that can be reached is used.
+
+import { RangeSet } from "../core/range-set.js";
+import type { EntryStore } from "../node/entry-store.js";
+import type { TicktockNode } from "../node/node.js";
+import type { RangeMap } from "../wire/messages.js";
+import { connectTcp } from "./tcp.js";
+
+/** Upstream's batch size for check_deleted. */
+export const CHECK_BATCH = 100;
+
+/** The head tick of each entry in the store, in batches of at most `size` ticks. */
+export function headTickBatches(store: EntryStore, size = CHECK_BATCH): RangeMap[] {
+  const out: RangeMap[] = [];
+  let cur = new Map<string, RangeSet>();
+  let n = 0;
+  const flush = () => {
+    if (n === 0) return;
+    const m: RangeMap = {};
+    for (const [name, r] of cur) {
+      m[name] = r.toState();
+      r.dispose();
+    }
+    out.push(m);
+    cur = new Map();
+    n = 0;
+  };
+  for (const e of store.values()) {
+    const head = e.links[0];
+    if (!head) continue;
+    let r = cur.get(head.node);
+    if (!r) cur.set(head.node, (r = new RangeSet()));
+    r.add(head.tick);
+    if (++n >= size) flush();
+  }
+  flush();
+  return out;
+}
+
+/**
+ * Send the node's head ticks to the first reachable deleter (`addressOf`: its client port as
+ * host:port, undefined when unknown). Resolves with the deleter used; throws when none could be reached.
+ */
+export async function resyncDeleted(node: TicktockNode, deleters: string[], addressOf: (name: string) => string | undefined): Promise<string> {
+  const why: string[] = [];
+  for (const d of deleters) {
+    const at = addressOf(d);
+    if (!at) {
+      why.push(`${d}: address unknown`);
+      continue;
+    }
+    let c;
+    try {
+      c = await connectTcp(at);
+    } catch (e) {
+      why.push(`${d} at ${at}: ${(e as Error).message}`);
+      continue;
+    }
+    try {
+      for (const nodes of headTickBatches(node.store)) await c.request("check_deleted", { nodes, nchain: -1 });
+      return d;
+    } finally {
+      c.close();
+    }
+  }
+  throw new Error(`no deleter reachable (${why.join("; ") || "none named"})`);
+}
