@@ -32,6 +32,7 @@ import { formatMissing } from "./errors.js";
 import { Log, type LogSink } from "./log.js";
 import { ResendPolicy, type Urgency } from "./resend-policy.js";
 import { StateFileWriter, readStateFile, type Snapshot, type StateStorage } from "./state-file.js";
+import { RotatingStateFile } from "./rotating-state-file.js";
 import { NodeActor } from "./actor/node-actor.js";
 import type { ActorConfig } from "./actor/messages.js";
 
@@ -157,7 +158,7 @@ export class TicktockNode {
   readonly #transport: GossipTransport;
   readonly #splitter: MessageSplitter | undefined;
   readonly #pieces: Reassembler;
-  #writer: StateFileWriter | undefined;
+  #writer: StateFileWriter | RotatingStateFile | undefined;
   readonly #timers = new Set<ReturnType<typeof setTimeout>>();
   #checkTimer: ReturnType<typeof setTimeout> | undefined;
   #missingTimer: ReturnType<typeof setTimeout> | undefined;
@@ -866,8 +867,9 @@ export class TicktockNode {
   }
 
   #openWriter(file: string, entries = true): void {
+    // with entries, the file is rewritten as a snapshot now and then so that it stays bounded
     const snapshot = entries ? this.#snapshot() : { ...this.#snapshot(), entries: [] };
-    this.#writer = StateFileWriter.open(this.#storage(), file, snapshot);
+    this.#writer = entries ? new RotatingStateFile(this.#storage(), file, () => this.#snapshot()) : StateFileWriter.open(this.#storage(), file, snapshot);
     this.#log.info(`saving to ${file}: ${snapshot.entries.length} entries, then every change`);
   }
 }
