@@ -12,7 +12,7 @@ import { connectTcp } from "./tcp.js";
 /** Upstream's batch size for check_deleted. */
 export const CHECK_BATCH = 100;
 
-/** The head tick of each entry in the store, in batches of at most `size` ticks. */
+/** The head tick of each data entry in the store (not the internal tree), in batches of at most `size` ticks. */
 export function headTickBatches(store: EntryStore, size = CHECK_BATCH): RangeMap[] {
   const out: RangeMap[] = [];
   let cur = new Map<string, RangeSet>();
@@ -29,6 +29,7 @@ export function headTickBatches(store: EntryStore, size = CHECK_BATCH): RangeMap
     n = 0;
   };
   for (const e of store.values()) {
+    if (e.path.length > 0 && e.path.elements[0] === null) continue; // upstream walks the data tree only
     const head = e.links[0];
     if (!head) continue;
     let r = cur.get(head.node);
