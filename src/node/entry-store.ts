@@ -73,12 +73,12 @@ export class EntryStore {
   /**
    * `under` and every path below it in upstream's tree order (see tree-order.ts), each with its
    * entry (live or deleted), or none for a path without one, which has the tock it was created with.
-   * Walking the root leaves out the internal tree (paths starting with null).
+   * Walking the root leaves out what is below the internal tree's node (paths [null, …]).
    */
   walk(under: Path): { path: Path; entry?: Entry; tock: Tick | null }[] {
-    // the internal tree (a first element null, upstream's None) is not part of the data tree
+    // what is below the internal tree's node (upstream's None, listed as `:n`) is not data
     const walked = this.#order.walk(under);
-    return (under.length > 0 ? walked : walked.filter(({ path }) => path.length === 0 || path.elements[0] !== null)).map(({ path, tock }) => ({ path, entry: this.#entries.get(path.key), tock }));
+    return (under.length > 0 ? walked : walked.filter(({ path }) => path.length <= 1 || path.elements[0] !== null)).map(({ path, tock }) => ({ path, entry: this.#entries.get(path.key), tock }));
   }
 
   /** Whether upstream's tree would have a node at this path (written, watched, or an ancestor of one). */
