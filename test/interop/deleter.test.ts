@@ -6,12 +6,26 @@
 // 10 s, which no config changes.
 // The `ticktock` CLI runs dist/ (after changing src/, run `npm run build:ts`).
 import { expect, it } from "vitest";
+import mqtt from "mqtt";
+import { decodeValue, encodeValue } from "../../src/wire/codec.js";
+import { parseActorMessage } from "../../src/node/actor/messages.js";
 import { describeUpstream, runKv } from "../support/upstream.js";
 import { runToEnd } from "../support/cli.js";
 import { Path } from "../../src/wire/path.js";
 import { eventually, mixedFixture, stateOf, treeOf, upMember, type Member } from "../support/mixed.js";
 
 const DEL_TEST = { cycle: 3, gap: 1 } as const;
+
+const hex = (b: Uint8Array) => Buffer.from(b).toString("hex");
+
+/** Every message on moat/kv/del, as sent. */
+async function recordDel(url: string) {
+  const c = await mqtt.connectAsync(url);
+  const seen: Uint8Array[] = [];
+  c.on("message", (_topic, payload) => seen.push(new Uint8Array(payload)));
+  await c.subscribeAsync("moat/kv/del");
+  return { seen, close: () => c.endAsync() };
+}
 
 describeUpstream("upstream's Delete actor with ticktock nodes", () => {
   const f = mixedFixture();
@@ -46,6 +60,7 @@ describeUpstream("upstream's Delete actor with ticktock nodes", () => {
   }, 120_000);
 
   it("purges tombstones in a mixed cluster with an upstream and a ticktock deleter, and keeps deleting", async () => {
+    const rec = await recordDel(f.broker.url);
     const { up1, tt1, ttKv } = await pair();
     const members: Member[] = [upMember(up1), tt1];
     expect((await ttKv(["internal", "deleter", "tt1", "up1"])).code).toBe(0);
@@ -82,5 +97,16 @@ describeUpstream("upstream's Delete actor with ticktock nodes", () => {
     expect((await up1.kv(["data", "late", "set", "-v", ":", "x"])).code).toBe(0);
     expect((await up1.kv(["data", "late", "delete"])).code).toBe(0);
     await eventually(async () => (tt1.t.node.store.get(Path.of("late")) === undefined ? "" : "tt1 still holds the tombstone of late"), 150_000, members);
+    // both deleters pinged on del, with values; every message parses and re-encodes to its bytes,
+    // and ticktock's have the same fields in the same order as upstream's
+    await rec.close();
+    const msgs = rec.seen.map((b) => ({ b, m: parseActorMessage(decodeValue(b)) }));
+    for (const { b, m } of msgs) expect(hex(encodeValue(m))).toBe(hex(b));
+    const pings = (node: string) => msgs.filter(({ m }) => m.t === "ping" && m.node === node && m.value !== null);
+    expect(pings("tt1").length).toBeGreaterThan(2);
+    expect(pings("up1").length).toBeGreaterThan(2);
+    expect(Object.keys(pings("tt1")[0]!.m)).toEqual(Object.keys(pings("up1")[0]!.m));
+    const vers = (node: string) => msgs.find(({ m }) => m.t === "vers" && m.node === node)!.m;
+    expect({ ...vers("tt1"), node: "" }).toEqual({ ...vers("up1"), node: "" });
   }, 400_000);
 });
