@@ -15,13 +15,13 @@ import { PathShortener } from "../wire/relative-path.js";
 import { delete_tree } from "./delete-tree.js";
 import { enum_ } from "./enum.js";
 import { msg_send } from "./msg-send.js";
+import type { Handler, Msg } from "./handler.js";
 import type { ClientSession } from "./session.js";
 import { hasNode, treeNodes } from "./tree-nodes.js";
 import { INTERNAL_ACTIONS } from "./internal-actions.js";
 import { check_deleted } from "./check-deleted.js";
 
-type Msg = Record<string, unknown>;
-export type Handler = (s: ClientSession, msg: Msg, seq: number) => Msg | void;
+export type { Handler } from "./handler.js";
 
 function pathOf(msg: Msg, action: string): Path {
   const p = msg.path;

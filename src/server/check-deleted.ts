@@ -3,7 +3,7 @@
 // for. Whatever this server holds no entry for is broadcast as `info {deleted}`; the reply is
 // empty, as upstream's.
 
-import type { Handler } from "./actions.js";
+import type { Handler } from "./handler.js";
 
 export const check_deleted: Handler = (s, msg) => {
   s.node.checkDeleted(msg.nodes);

@@ -13,7 +13,7 @@ import { MessageError } from "../core/errors.js";
 import { toWire } from "../node/chain.js";
 import { Path } from "../wire/path.js";
 import { PathShortener } from "../wire/relative-path.js";
-import type { Handler } from "./actions.js";
+import type { Handler } from "./handler.js";
 import { treeNodes } from "./tree-nodes.js";
 
 type Msg = Record<string, unknown>;

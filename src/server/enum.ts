@@ -6,7 +6,7 @@
 
 import { MessageError } from "../core/errors.js";
 import { Path, type PathElement } from "../wire/path.js";
-import type { Handler } from "./actions.js";
+import type { Handler } from "./handler.js";
 import { hasNode, treeNodes } from "./tree-nodes.js";
 
 type Msg = Record<string, unknown>;

@@ -8,7 +8,7 @@
 
 import { MessageError, show } from "../core/errors.js";
 import { Path } from "../wire/path.js";
-import type { Handler } from "./actions.js";
+import type { Handler } from "./handler.js";
 import { getDeleterList, isDeleterList, setDeleterList } from "./deleter-list.js";
 
 const get_internal: Handler = (s, msg) => {

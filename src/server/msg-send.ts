@@ -8,7 +8,7 @@
 import { MessageError, show } from "../core/errors.js";
 import { encodeValue } from "../wire/codec.js";
 import { Path } from "../wire/path.js";
-import type { Handler } from "./actions.js";
+import type { Handler } from "./handler.js";
 
 function topicOf(t: unknown): string[] {
   const elements = typeof t === "string" ? [t] : t instanceof Path ? [...t.elements] : t;
