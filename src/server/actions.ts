@@ -15,7 +15,7 @@ import { PathShortener } from "../wire/relative-path.js";
 import { delete_tree } from "./delete-tree.js";
 import { enum_ } from "./enum.js";
 import { msg_send } from "./msg-send.js";
-import type { Handler, Msg } from "./handler.js";
+import { chainLimit, type Handler, type Msg } from "./handler.js";
 import type { ClientSession } from "./session.js";
 import { hasNode, treeNodes } from "./tree-nodes.js";
 import { INTERNAL_ACTIONS } from "./internal-actions.js";
@@ -31,18 +31,6 @@ function pathOf(msg: Msg, action: string): Path {
   throw new MessageError(`${action}: path ${show(p)} is not a Path`, "path");
 }
 
-/**
- * nchain: 0/false no chain, -1 the whole chain, n > 0 that many links; absent: `absent` links
- * (0 for reads; 1 for set_value and delete_value, as upstream).
- */
-function chainLimit(msg: Msg, absent = 0): number {
-  const n = msg.nchain;
-  if (n === undefined) return absent;
-  if (n === null || n === false || n === 0) return 0;
-  if (n === true) return 1;
-  if (typeof n === "number" && Number.isInteger(n)) return n < 0 ? Infinity : n;
-  throw new MessageError(`nchain ${show(n)} is not a count`, "nchain");
-}
 
 /** An entry's data as upstream sends it: value (unless deleted), chain (if asked), tock. */
 function entryData(e: Entry, limit: number): Msg {

@@ -4,12 +4,13 @@
 // update with the path [null, "actor", "del"], saved in state files; data reads of the root
 // leave it out, as upstream's data tree does.
 
-import { MessageError, show } from "../core/errors.js";
+import { MessageError } from "../core/errors.js";
 import { sameHead, toWire } from "../node/chain.js";
 import { DELETER_PATH } from "../node/node-deleter.js";
 import { encodeValue } from "../wire/codec.js";
 import { fieldChain } from "../wire/parse.js";
 import { Path, type PathElement } from "../wire/path.js";
+import { chainLimit } from "./handler.js";
 import type { ClientSession } from "./session.js";
 
 type Msg = Record<string, unknown>;
@@ -20,20 +21,12 @@ export function isDeleterList(p: unknown): boolean {
   return !!els && new Path([null, ...els]).key === DELETER_PATH.key;
 }
 
-function limitOf(msg: Msg, absent: number): number {
-  const n = msg.nchain;
-  if (n === undefined) return absent;
-  if (n === null || n === false || n === 0) return 0;
-  if (n === true) return 1;
-  if (typeof n === "number" && Number.isInteger(n)) return n < 0 ? Infinity : n;
-  throw new MessageError(`nchain ${show(n)} is not a count`, "nchain");
-}
 
 /** get_internal of `actor del`: its value, chain (as asked) and tock, as upstream's get_value; undefined when absent. */
 export function getDeleterList(s: ClientSession, msg: Msg): Msg | undefined {
   const e = s.node.store.get(DELETER_PATH);
   if (!e) return undefined;
-  const limit = limitOf(msg, 0);
+  const limit = chainLimit(msg, 0);
   const out: Msg = {};
   if (!e.deleted) out.value = e.value;
   if (limit > 0) out.chain = toWire(e.links, e.ended, limit);
@@ -60,7 +53,7 @@ export function setDeleterList(s: ClientSession, msg: Msg): Msg {
   const e = s.node.store.get(DELETER_PATH)!;
   const out: Msg = { changed: !live || !Buffer.from(encodeValue(before)).equals(Buffer.from(encodeValue(msg.value))) };
   if (live && !("chain" in msg)) out.prev = live.value;
-  const limit = limitOf(msg, 1);
+  const limit = chainLimit(msg, 1);
   if (limit > 0) out.chain = toWire(e.links, e.ended, limit);
   out.tock = r.tock;
   return out;

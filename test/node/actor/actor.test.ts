@@ -1,40 +1,12 @@
 // The actor's state machine on an injected clock: actors on an in-memory broadcast bus (every
 // message reaches every actor, the sender included, after a small delay), time advanced by hand.
 import { describe, expect, it } from "vitest";
-import { Actor, MAX_KNOWN_NODES, type ActorClock, type ActorEvent } from "../../../src/node/actor/actor.js";
+import { Actor, MAX_KNOWN_NODES, type ActorEvent } from "../../../src/node/actor/actor.js";
 import { NodeList } from "../../../src/node/actor/node-list.js";
 import { parseActorMessage, type ActorMessage, type ActorValue } from "../../../src/node/actor/messages.js";
 import { decodeValue, encodeValue } from "../../../src/wire/codec.js";
+import { ManualClock } from "../../support/manual-clock.js";
 
-class ManualClock implements ActorClock {
-  t = 0;
-  #seq = 0;
-  readonly #due = new Map<number, { at: number; fn: () => void }>();
-  now(): number {
-    return this.t;
-  }
-  setTimeout(fn: () => void, ms: number): unknown {
-    const id = ++this.#seq;
-    this.#due.set(id, { at: this.t + ms, fn });
-    return id;
-  }
-  clearTimeout(h: unknown): void {
-    this.#due.delete(h as number);
-  }
-  /** Run every timer due up to now + ms, in order. */
-  advance(ms: number): void {
-    const end = this.t + ms;
-    for (;;) {
-      let next: [number, { at: number; fn: () => void }] | undefined;
-      for (const e of this.#due) if (e[1].at <= end && (!next || e[1].at < next[1].at || (e[1].at === next[1].at && e[0] < next[0]))) next = e;
-      if (!next) break;
-      this.#due.delete(next[0]);
-      this.t = Math.max(this.t, next[1].at);
-      next[1].fn();
-    }
-    this.t = end;
-  }
-}
 
 /** A seeded random source, so that runs repeat. */
 function seeded(seed: number): () => number {

@@ -2,38 +2,11 @@
 // upstream's Delete actor uses for servers that are not deleters: it never pings, yet reports
 // the cluster's pings with their history.
 import { expect, it } from "vitest";
-import { Actor, type ActorClock, type ActorEvent } from "../../../src/node/actor/actor.js";
+import { Actor, type ActorEvent } from "../../../src/node/actor/actor.js";
 import { parseActorMessage, type ActorMessage } from "../../../src/node/actor/messages.js";
 import { decodeValue, encodeValue } from "../../../src/wire/codec.js";
+import { ManualClock } from "../../support/manual-clock.js";
 
-class ManualClock implements ActorClock {
-  t = 0;
-  #seq = 0;
-  readonly #due = new Map<number, { at: number; fn: () => void }>();
-  now(): number {
-    return this.t;
-  }
-  setTimeout(fn: () => void, ms: number): unknown {
-    const id = ++this.#seq;
-    this.#due.set(id, { at: this.t + ms, fn });
-    return id;
-  }
-  clearTimeout(h: unknown): void {
-    this.#due.delete(h as number);
-  }
-  advance(ms: number): void {
-    const end = this.t + ms;
-    for (;;) {
-      let next: [number, { at: number; fn: () => void }] | undefined;
-      for (const e of this.#due) if (e[1].at <= end && (!next || e[1].at < next[1].at || (e[1].at === next[1].at && e[0] < next[0]))) next = e;
-      if (!next) break;
-      this.#due.delete(next[0]);
-      this.t = Math.max(this.t, next[1].at);
-      next[1].fn();
-    }
-    this.t = end;
-  }
-}
 
 function bus(members: { name: string; enabled: boolean }[], nodes = 2) {
   const clock = new ManualClock();
