@@ -12,7 +12,7 @@ import { MessageError } from "../core/errors.js";
 import { RangeSet, type RangeSetState } from "../core/range-set.js";
 import { tickMax, tickOut, type Tick } from "../core/tick.js";
 import type { ChainLink, InfoMessage, RangeMap, StateFlags, StateReply, UpdateMessage } from "../wire/messages.js";
-import { fieldChain, fieldNames, fieldRangeMap, fieldString, fieldTick, fieldTickMap, isMap, parseUpdate, type ParsedUpdate } from "../wire/parse.js";
+import { fieldChain, fieldNodeDrop, fieldRangeMap, fieldString, fieldTick, fieldTickMap, isMap, parseUpdate, type ParsedUpdate } from "../wire/parse.js";
 import { NodeTicks } from "./node-ticks.js";
 
 /** What applying an update did. */
@@ -29,6 +29,8 @@ export interface InfoEffect {
   ignored: boolean;
   /** Ticks the sender asked for (`missing`): a server holding them re-sends or announces them. */
   requested: RangeMap;
+  /** Nodes this message's `node_drop` made the ledger forget. */
+  dropped: string[];
 }
 
 /** What mark() did: the fake_info body (to broadcast with fake_info_send) and what changed. */
@@ -69,12 +71,13 @@ export class TickLedger {
     return this.#nodes.get(name);
   }
 
-  /** The node's record, created on first sight. */
+  /** The node's record, created on first sight; a dropped node seen again is no longer dropped (as upstream's node cache). */
   ensure(name: string): NodeTicks {
     let n = this.#nodes.get(name);
     if (!n) {
       n = new NodeTicks(name);
       this.#nodes.set(name, n);
+      this.nodeDrop.delete(name);
     }
     return n;
   }
@@ -149,15 +152,17 @@ export class TickLedger {
  *                      unless present here (upstream purges those entries)
    *   remote_missing     into remote_missing
    *   present            into present, minus superseded (get_state snapshots only)
-   *   node_drop          forget those nodes
+   *   node_drop          forget those nodes, last, unless `keep` vetoes one (a server keeps a
+   *                      node whose change is the newest of an entry it holds, as upstream does);
+   *                      names not known here are only remembered as dropped
    *
    * A message from this server itself (node == own name) is ignored, as upstream does.
    */
-  applyInfo(msg: InfoMessage): InfoEffect {
+  applyInfo(msg: InfoMessage, keep?: (node: string) => boolean): InfoEffect {
     const api = "TickLedger.applyInfo";
     if (!isMap(msg)) throw new MessageError(`${api}: info ${String(msg)} is not a map`, "");
     const sender = msg.node === undefined ? "" : fieldString(api, msg.node, "node");
-    if (sender !== "" && sender === this.node) return { ignored: true, requested: {} };
+    if (sender !== "" && sender === this.node) return { ignored: true, requested: {}, dropped: [] };
 
     // Check everything first: a bad field rejects the whole message.
     const sets: Map<string, RangeSet>[] = [];
@@ -180,7 +185,7 @@ export class TickLedger {
       const deleted = parseRanges(msg.deleted, "deleted");
       const remoteMissing = parseRanges(msg.remote_missing, "remote_missing");
       const present = parseRanges(msg.present, "present");
-      const drop = msg.node_drop === undefined ? undefined : fieldNames(api, msg.node_drop, "node_drop");
+      const drop = msg.node_drop === undefined ? undefined : fieldNodeDrop(api, msg.node_drop, "node_drop");
 
       if (tock !== undefined) this.seeTock(tock);
       if (sender !== "" && senderTick !== undefined && senderTick !== 0) this.ensure(sender).raise(senderTick);
@@ -225,8 +230,17 @@ export class TickLedger {
           n.present.unionInPlace(r.subtractInPlace(n.superseded));
         }
       }
-      if (drop) for (const name of drop) this.dropNode(name);
-      return { ignored: false, requested };
+      const dropped: string[] = [];
+      if (drop) {
+        for (const name of drop) {
+          if (!this.#nodes.has(name)) this.nodeDrop.add(name); // passed on in this server's announcements
+          else if (!keep?.(name)) {
+            this.dropNode(name);
+            dropped.push(name);
+          }
+        }
+      }
+      return { ignored: false, requested, dropped };
     } finally {
       for (const m of sets) for (const r of m.values()) r.dispose();
     }

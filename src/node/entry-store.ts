@@ -59,6 +59,28 @@ export class EntryStore {
     return [...(this.#byTick.get(node)?.keys() ?? [])];
   }
 
+  /** A tick of `node` whose change is the newest of its entry (upstream's `enumerate(current=True)`), if any. */
+  currentTickOf(node: string): Tick | undefined {
+    for (const [tick, e] of this.#byTick.get(node) ?? []) if (e.links[0]?.node === node) return tick;
+    return undefined;
+  }
+
+  /**
+   * Take `node` out of every chain that holds it (upstream's `kill_this_node`, when a node is
+   * dropped from the cluster). Refused while a change of node's is the newest of an entry: that
+   * entry would be left without a chain. Returns how many chains lost a link.
+   */
+  dropFromChains(node: string): number {
+    const held = this.#byTick.get(node);
+    if (!held) return 0;
+    const current = this.currentTickOf(node);
+    if (current !== undefined) throw new Error(`EntryStore.dropFromChains: ${node}'s tick ${current} is the newest change of its entry`);
+    const entries = [...new Set(held.values())];
+    for (const e of entries) this.set({ ...e, links: e.links.filter((l) => l.node !== node) });
+    this.#byTick.delete(node);
+    return entries.length;
+  }
+
   /** The entry whose chain holds node's tick, if any. */
   byTick(node: string, tick: Tick): Entry | undefined {
     return this.#byTick.get(node)?.get(tick);

@@ -353,7 +353,13 @@ export class TicktockNode {
       const t = this.ledger.get(n)!.tick;
       if (t !== 0) ticks[n] = t;
     }
-    this.#sendInfo({ ticks });
+    this.#sendInfo(this.#withDropped({ ticks }));
+  }
+
+  /** Announcements and requests carry the nodes dropped here, as upstream's do, so a drop reaches every server. */
+  #withDropped(body: Record<string, unknown>): Record<string, unknown> {
+    if (this.ledger.nodeDrop.size) body.node_drop = [...this.ledger.nodeDrop];
+    return body;
   }
 
   // ---- receiving ----
@@ -433,8 +439,9 @@ export class TicktockNode {
 
   #onInfo(msg: InfoMessage): void {
     const purge = entriesToPurge(msg.deleted, this.store, this.ledger);
-    const eff = this.ledger.applyInfo(msg);
+    const eff = this.ledger.applyInfo(msg, (n) => this.store.currentTickOf(n) !== undefined);
     if (eff.ignored) return;
+    for (const n of eff.dropped) this.#forget(n);
     purgeEntries(purge, this.store, this.ledger);
     let answer: Urgency | undefined;
     const order: Urgency[] = ["fallback", "backup", "own"];
@@ -524,7 +531,7 @@ export class TicktockNode {
       if (text === "") {
         this.#log.info("recovered: nothing missing");
         // as upstream does after a recovery round: tells observers this server lacks nothing now
-        this.#sendInfo({ missing: {} });
+        this.#sendInfo(this.#withDropped({ missing: {} }));
       } else this.#log.info(`gap: missing ticks ${text}`);
       this.#lastMissing = text;
     }
@@ -568,7 +575,7 @@ export class TicktockNode {
     if (asked !== "") {
       this.stats.missingRequests++;
       this.#log.debug(`asking for missing ticks ${asked}`);
-      this.#sendInfo({ missing: req });
+      this.#sendInfo(this.#withDropped({ missing: req }));
     }
     // Backoff only while asking for the same ticks again: nobody has them (yet).
     this.#missingGap = asked !== this.#lastAsked ? this.#o.missingDelay : Math.min(this.#missingGap * 1.5, this.#o.maxMissingDelay);
@@ -728,22 +735,32 @@ export class TicktockNode {
   enumNode(node: string, current = false): Tick[] {
     if (!this.ledger.get(node)) throw new MessageError(`enum_node: unknown node ${JSON.stringify(node)}`, "node");
     const out: Tick[] = [];
-    for (const e of this.store.values()) {
-      const l = current ? (e.links[0]?.node === node ? e.links[0] : undefined) : e.links.find((x) => x.node === node);
-      if (l) out.push(l.tick);
-    }
+    for (const tick of this.store.ticksOf(node)) if (!current || this.store.byTick(node, tick)!.links[0]!.node === node) out.push(tick);
     return out.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
   }
 
-  /** Forget a node that holds no current entry here, and tell the cluster (node_drop). */
+  /**
+   * Drop a node from the cluster (upstream's kill_node): refused while one of its changes is the
+   * newest of an entry here (deleted entries too, as upstream); else it leaves every chain and the
+   * ledger, so its missing ticks are no longer asked for, and every server is told (node_drop).
+   */
   killNode(node: string): void {
     if (!this.ledger.get(node)) throw new MessageError(`kill_node: unknown node ${JSON.stringify(node)}`, "node");
-    for (const e of this.store.values()) {
-      const l = e.links.find((x) => x.node === node);
-      if (l && !e.deleted) throw new MessageError(`Node ${node} has entry ${l.tick}`, "node");
-    }
+    const current = this.store.currentTickOf(node);
+    if (current !== undefined) throw new MessageError(`Node ${node} has entry ${current}`, "node");
+    this.#forget(node);
     this.ledger.dropNode(node);
     this.#sendInfo({ node_drop: [node] });
+    this.#check();
+  }
+
+  /** Take a dropped node out of the entries' chains, the pending answers and the state file. */
+  #forget(node: string): void {
+    const chains = this.store.dropFromChains(node);
+    this.#pendingResend.get(node)?.dispose();
+    this.#pendingResend.delete(node);
+    this.#writer?.appendState({ node_drop: [node], node: this.name, tock: this.ledger.tock });
+    this.#log.info(`dropped node ${node} from the cluster${chains ? `; it left ${chains} entries' chains` : ""}`);
   }
 
   /** Write a snapshot to a file now (upstream's `log save`). */
@@ -823,10 +840,12 @@ export class TicktockNode {
   // ---- state files and joining ----
 
   /** Apply a snapshot (from a state file or a running server): ledger state, then entries. */
-  importState(state: Pick<InfoMessage, "nodes" | "known" | "superseded" | "deleted" | "remote_missing" | "present"> & { tock?: Tick }): void {
-    this.ledger.applyInfo({
-      nodes: state.nodes, known: state.known ?? state.superseded, deleted: state.deleted, remote_missing: state.remote_missing, present: state.present, tock: state.tock, node: "",
-    });
+  importState(state: Pick<InfoMessage, "nodes" | "known" | "superseded" | "deleted" | "remote_missing" | "present" | "node_drop"> & { tock?: Tick }): void {
+    const eff = this.ledger.applyInfo({
+      nodes: state.nodes, known: state.known ?? state.superseded, deleted: state.deleted, remote_missing: state.remote_missing, present: state.present, tock: state.tock,
+      node_drop: state.node_drop, node: "",
+    }, (n) => this.store.currentTickOf(n) !== undefined);
+    for (const n of eff.dropped) this.#forget(n);
   }
 
   /** Apply one entry or update record as an update (chain comparison decides). */
@@ -859,9 +878,9 @@ export class TicktockNode {
   }
 
   #snapshot(): Snapshot {
-    const s = this.ledger.getState({ nodes: true, known: true, deleted: true });
+    const s = this.ledger.getState({ nodes: true, known: true, deleted: true, node_drop: true });
     return {
-      state: { nodes: s.nodes ?? {}, known: s.known ?? {}, deleted: s.deleted ?? {}, node: this.name, tock: s.tock },
+      state: { nodes: s.nodes ?? {}, known: s.known ?? {}, deleted: s.deleted ?? {}, node_drop: s.node_drop, node: this.name, tock: s.tock },
       entries: this.store.sorted().map((e) => ({ path: e.path, value: e.value, deleted: e.deleted, chain: toWire(e.links, e.ended)!, tock: e.tock })),
     };
   }

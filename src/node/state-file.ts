@@ -23,6 +23,8 @@ export interface StateRecord {
   known?: RangeMap;
   deleted?: RangeMap;
   remote_missing?: RangeMap;
+  /** Nodes dropped from the cluster (kill_node here or a node_drop heard). */
+  node_drop?: string[];
   node?: string;
   tock?: Tick;
 }
@@ -78,13 +80,14 @@ export function parseStateFile(bytes: Uint8Array, name = "state file"): { record
             value: rec.value, deleted, tock: (rec.tock ?? 0) as Tick,
           });
         }
-      } else if ("nodes" in rec || "known" in rec || "deleted" in rec || "superseded" in rec) {
+      } else if ("nodes" in rec || "known" in rec || "deleted" in rec || "superseded" in rec || "node_drop" in rec) {
         const s: StateRecord = { kind: "state" };
         if (rec.nodes !== undefined) s.nodes = rec.nodes as Record<string, Tick | null>;
         const known = rec.known ?? rec.superseded;
         if (known !== undefined) s.known = known as RangeMap;
         if (rec.deleted !== undefined) s.deleted = rec.deleted as RangeMap;
         if (rec.remote_missing !== undefined) s.remote_missing = rec.remote_missing as RangeMap;
+        if (rec.node_drop !== undefined) s.node_drop = rec.node_drop as string[];
         if (rec.node !== undefined) s.node = rec.node as string;
         if (rec.tock !== undefined) s.tock = rec.tock as Tick;
         out.push(s);
@@ -126,7 +129,8 @@ export function readStateFile(storage: StateStorage, file: string): { records: S
 
 /** What a snapshot holds: the ledger's state record and every entry. */
 export interface Snapshot {
-  state: { nodes: Record<string, Tick | null>; known: RangeMap; deleted: RangeMap; node: string; tock: Tick };
+  /** node_drop only when a node was dropped (upstream's snapshots never carry it; its loader reads it). */
+  state: { nodes: Record<string, Tick | null>; known: RangeMap; deleted: RangeMap; node_drop?: string[]; node: string; tock: Tick };
   entries: { path: Path; value?: unknown; deleted: boolean; chain: ChainLink; tock: Tick }[];
 }
 
@@ -147,7 +151,7 @@ export class StateFileWriter {
   static open(storage: StateStorage, file: string, snapshot: Snapshot): StateFileWriter {
     const w = new StateFileWriter(file, storage.create(file));
     const s = snapshot.state;
-    w.#write({ nodes: s.nodes, known: s.known, deleted: s.deleted, node: s.node, tock: s.tock });
+    w.#write({ nodes: s.nodes, known: s.known, deleted: s.deleted, ...(s.node_drop?.length ? { node_drop: s.node_drop } : {}), node: s.node, tock: s.tock });
     for (const e of snapshot.entries) {
       const rec: Record<string, unknown> = {};
       if (!e.deleted) rec.value = e.value;
@@ -181,11 +185,12 @@ export class StateFileWriter {
   }
 
   /** Append a state record (after marks or info that changed superseded or deleted ticks). */
-  appendState(s: Pick<InfoMessage, "known" | "deleted" | "nodes"> & { node: string; tock: Tick }): void {
+  appendState(s: Pick<InfoMessage, "known" | "deleted" | "nodes" | "node_drop"> & { node: string; tock: Tick }): void {
     const rec: Record<string, unknown> = {};
     if (s.nodes) rec.nodes = s.nodes;
     if (s.known) rec.known = s.known;
     if (s.deleted) rec.deleted = s.deleted;
+    if (s.node_drop) rec.node_drop = s.node_drop;
     rec.node = s.node;
     rec.tock = s.tock;
     this.#write(rec);

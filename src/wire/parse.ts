@@ -72,9 +72,17 @@ export function fieldTickMap(api: string, v: unknown, field: string, nullable = 
   return out;
 }
 
-export function fieldNames(api: string, v: unknown, field: string): string[] {
+/**
+ * The node names of a `node_drop` list. Upstream 0.70.22 sends `[name, null]` pairs once it has
+ * dropped a node itself (its node cache records `pop`'s argument tuple instead of the name); those
+ * read as the name, so its info messages are not refused for them.
+ */
+export function fieldNodeDrop(api: string, v: unknown, field: string): string[] {
   if (!Array.isArray(v)) throw new MessageError(`${api}: ${field} ${show(v)} is not a list; expected node names`, field);
-  return v.map((n, i) => fieldString(api, n, `${field}.${i}`));
+  return v.map((n, i) => {
+    if (Array.isArray(n) && n.length === 2 && n[1] === null) return fieldString(api, n[0], `${field}.${i}.0`);
+    return fieldString(api, n, `${field}.${i}`);
+  });
 }
 
 /**

@@ -94,6 +94,38 @@ describe("the seed's repair procedure with ticktock", () => {
     expect(badLit.stderr).toBe('ticktock: literal "[1, 2": \',\' or \']\' expected at position 5\n');
   });
 
+  it("retires a node that left: enum -c, enum -C, kill; clear errors for what cannot be done", async () => {
+    const addr = await cluster(["test1", "test2"]);
+    await publish([
+      { node: "ghost", tick: 1, prev: null, path: Path.of("ghost", "a"), value: "g1", tock: 1 },
+      { node: "ghost", tick: 3, prev: null, path: Path.of("ghost", "c"), value: "g3", tock: 1 },
+    ]);
+    await waitFor(() => f.nodes.every((n) => JSON.stringify(n.node.ledger.missing()) === '{"ghost":[2]}'), 5000);
+    const [a1, a2] = addr as [string, string];
+    expect(await tt("internal", "enum", "ghost", "-c", "--server", a1)).toMatchObject({ code: 0, stdout: "1\n3\n" });
+    expect(JSON.parse((await tt("internal", "enum", "ghost", "-n", "1", "--json", "--server", a1)).stdout)).toEqual([1]);
+    const refused = await tt("internal", "kill", "ghost", "--server", a1);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr.trim().split("\n")).toEqual([expect.stringMatching(/Node ghost has entry [13]/)]);
+    const badNum = await tt("internal", "enum", "ghost", "-n", "two", "--server", a1);
+    expect(badNum.code).toBe(2);
+    expect(badNum.stderr).toMatch(/--num "two" is not a count/);
+    const unknown = await tt("internal", "enum", "nobody", "--server", a1);
+    expect(unknown.code).toBe(1);
+    expect(unknown.stderr).toMatch(/unknown node "nobody"/);
+
+    const copy = await tt("internal", "enum", "ghost", "-C", "--server", a2);
+    expect(copy).toMatchObject({ code: 0, stdout: "1\n3\n" });
+    expect(copy.stderr).toMatch(/rewrote 2 entries on 127\.0\.0\.1:\d+; ghost has no current data there now/);
+    await waitFor(() => f.nodes.every((n) => n.node.enumNode("ghost", true).length === 0), 5000);
+    const killed = await tt("internal", "kill", "ghost", "--server", a1);
+    expect(killed).toMatchObject({ code: 0, stdout: `dropped node ghost on ${a1}; every server was told\n` });
+    await waitFor(() => f.nodes.every((n) => n.node.ledger.get("ghost") === undefined), 5000);
+    for (const n of f.nodes) expect(n.node.ledger.missing()).toEqual({});
+    // the values stay, now test2's changes
+    expect(f.nodes.map((n) => n.node.get(Path.of("ghost", "c"))?.value)).toEqual(["g3", "g3"]);
+  });
+
   it("says in one line when the server is unreachable", async () => {
     const port = await freePort();
     const r = await tt("internal", "state", "-ndmrk", "--server", `127.0.0.1:${port}`);

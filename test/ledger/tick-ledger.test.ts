@@ -99,7 +99,7 @@ describe("applyUpdate", () => {
 describe("applyInfo", () => {
   it("ignores the server's own messages", () => {
     const l = ledgerWith("me");
-    expect(l.applyInfo({ node: "me", missing: { a: [1] } })).toEqual({ ignored: true, requested: {} });
+    expect(l.applyInfo({ node: "me", missing: { a: [1] } })).toEqual({ ignored: true, requested: {}, dropped: [] });
     expect(l.getState(ALL).remote_missing).toEqual({});
   });
 
@@ -115,7 +115,7 @@ describe("applyInfo", () => {
   it("puts `missing` into remote_missing and returns it as requested", () => {
     const l = ledgerWith();
     const eff = l.applyInfo({ node: "s", missing: { a: [2, [5, 7]], b: [] } });
-    expect(eff).toEqual({ ignored: false, requested: { a: [2, [5, 7]] } });
+    expect(eff).toEqual({ ignored: false, requested: { a: [2, [5, 7]] }, dropped: [] });
     expect(l.getState({ remote_missing: true }).remote_missing).toEqual({ a: [2, [5, 7]] });
   });
 
@@ -149,6 +149,32 @@ describe("applyInfo", () => {
     expect(s.nodes).toEqual({ a: 2 });
     expect(s.remote_missing).toEqual({ a: [1] });
     expect(s.node_drop).toEqual(["b"]);
+  });
+
+  it("reads upstream's [name, null] node_drop pairs as names", () => {
+    const l = ledgerWith();
+    l.applyInfo({ node: "up", ticks: { a: 2, gone: 3 } });
+    // upstream 0.70.22 announces its dropped nodes as the tuples its node cache recorded
+    const eff = l.applyInfo({ node: "up", ticks: { a: 2 }, node_drop: [["gone", null]] as never });
+    expect(eff.dropped).toEqual(["gone"]);
+    expect(l.getState(ALL).nodes).toEqual({ a: 2 });
+    expect(() => l.applyInfo({ node: "up", node_drop: [["gone", 1]] as never })).toThrow(/node_drop\.0 \["gone", 1\] is not a string/);
+  });
+
+  it("keeps a dropped node that `keep` vetoes, remembers unknown ones, and forgets a drop when the node reappears", () => {
+    const l = ledgerWith();
+    l.applyInfo({ node: "t", ticks: { a: 2, b: 3 } });
+    const eff = l.applyInfo({ node: "t", node_drop: ["a", "b", "never"] }, (n) => n === "a");
+    expect(eff.dropped).toEqual(["b"]);
+    expect(l.getState(ALL).nodes).toEqual({ a: 2 });
+    expect(l.getState(ALL).missing).toEqual({ a: [[1, 3]] });
+    expect([...l.nodeDrop].sort()).toEqual(["b", "never"]);
+    // b announces a tick again: it is a member once more (as upstream's node cache does)
+    l.applyInfo({ node: "t", ticks: { b: 4 } });
+    expect([...l.nodeDrop]).toEqual(["never"]);
+    // ticks and node_drop in one message: the drop comes last and wins
+    expect(l.applyInfo({ node: "t", ticks: { b: 5 }, node_drop: ["b"] }).dropped).toEqual(["b"]);
+    expect(l.get("b")).toBeUndefined();
   });
 
   it("rejects a message with any bad field whole, naming it", () => {

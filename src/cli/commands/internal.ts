@@ -10,6 +10,7 @@ import { toJson, toYaml } from "../output.js";
 import { UsageError } from "../process.js";
 import { init } from "../../core/range-set.js";
 import { registerDeleter } from "./deleter.js";
+import { registerNodeLifecycle } from "./node-lifecycle.js";
 
 /** The flags of `internal state` and the get_state fields they ask for. */
 export interface StateOptions {
@@ -82,6 +83,7 @@ interface MarkOptions {
 export function register(program: Command): void {
   const internal = program.command("internal").description("look at and repair a server's tick accounting");
   registerDeleter(internal);
+  registerNodeLifecycle(internal);
 
   addStateFlags(
     internal
