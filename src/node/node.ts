@@ -18,6 +18,7 @@ import { tickSucc, type Tick } from "../core/tick.js";
 import { TickLedger, type MarkResult } from "../ledger/tick-ledger.js";
 import { decodeValue, encodeValue } from "../wire/codec.js";
 import { MessageSplitter, Reassembler, escapePieceKeys } from "../wire/message-pieces.js";
+import { DEFAULT_MAX_MESSAGE } from "../wire/message-framer.js";
 import type { InfoMessage, RangeMap, StateFlags, StateReply, UpdateMessage } from "../wire/messages.js";
 import { fieldTick, isMap, parseUpdate } from "../wire/parse.js";
 import { Path } from "../wire/path.js";
@@ -88,6 +89,11 @@ export interface NodeOptions {
    */
   splitOver?: number;
   /**
+   * Largest gossip message read, in bytes (default 16 MiB, as the client ports); a larger one is
+   * dropped with a log line before it is decoded, and pieces of one larger are not collected.
+   */
+  maxMessage?: number;
+  /**
    * Take part in upstream's actor protocol on `<root>/ping` (src/node/actor/), with these
    * timings (seconds; default upstream's server: cycle 10, gap 2, nodes 5, splits 4). false:
    * only listen to pings. Passive nodes never ping.
@@ -155,6 +161,10 @@ export class TicktockNode {
   readonly deleter: NodeDeleter | undefined;
   #actor: NodeActor | undefined;
   readonly #log: Log;
+  /** The node's log, for what serves it (client ports) to log in the same voice. */
+  get log(): Log {
+    return this.#log;
+  }
   readonly #transport: GossipTransport;
   readonly #splitter: MessageSplitter | undefined;
   readonly #pieces: Reassembler;
@@ -187,7 +197,7 @@ export class TicktockNode {
     this.name = options.name;
     this.#o = {
       chainLength: 5, force: false, authoritative: false, passive: false, startupWait: 1500, missingDelay: 300, maxMissingDelay: 10_000,
-      resendDelay: 200, announceInterval: 5000, idleAnnounce: 200, random: Math.random, splitOver: 0, actor: {}, ...options,
+      resendDelay: 200, announceInterval: 5000, idleAnnounce: 200, random: Math.random, splitOver: 0, maxMessage: DEFAULT_MAX_MESSAGE, actor: {}, ...options,
     };
     this.#missingGap = this.#o.missingDelay;
     this.#transport = options.transport;
@@ -195,7 +205,7 @@ export class TicktockNode {
     this.ledger = new TickLedger(this.name);
     this.#resendPolicy = new ResendPolicy(this.name, 3 * this.#o.announceInterval);
     this.#splitter = this.#o.splitOver > 0 ? new MessageSplitter(this.name, this.#o.splitOver) : undefined;
-    this.#pieces = new Reassembler({ log: (line) => this.#log.warn(line) });
+    this.#pieces = new Reassembler({ log: (line) => this.#log.warn(line), maxBytes: this.#o.maxMessage });
     if (this.#o.actor !== false && !this.#o.passive) this.#actor = this.#newActor(this.#o.actor); // checks the timings
     this.deleter = this.#o.deleter === false || this.#o.passive ? undefined : nodeDeleter(this, (p) => this.#transport.publish("del", p), this.#log, this.#o.deleter, this.#o.random);
   }
@@ -367,6 +377,10 @@ export class TicktockNode {
   #onMessage(action: Action, payload: Uint8Array): void {
     if (this.#mode === "stopped") return;
     this.stats.received++;
+    if (payload.length > this.#o.maxMessage) {
+      this.#drop(action, undefined, `${payload.length} bytes, over the limit of ${this.#o.maxMessage} (maxMessage)`);
+      return;
+    }
     let msg: unknown;
     try {
       msg = decodeValue(payload);

@@ -153,12 +153,12 @@ const get_tree: Handler = (s, msg, seq) => {
     const rel = short.shorten(p);
     st.item({ ...data, path: rel.path, depth: rel.depth });
   };
+  // paced: a large tree goes out as the client reads it
   if (msg.empty) {
     // also the nodes without a value: tombstones (their chain and tock), empty parents (the
     // tock they were created with), in upstream's tree order
-    for (const { path: p, entry: e, tock } of s.node.store.walk(path)) send(p, e ? entryData(e, limit) : { tock });
-  } else for (const e of entries) send(e.path, entryData(e, limit));
-  st.end();
+    void st.pump(s.node.store.walk(path), ({ path: p, entry: e, tock }) => send(p, e ? entryData(e, limit) : { tock }));
+  } else void st.pump(entries, (e) => send(e.path, entryData(e, limit)));
 };
 
 const watch: Handler = (s, msg, seq) => {

@@ -15,6 +15,10 @@ import { ACTIONS } from "./actions.js";
 export interface SessionIO {
   send(msg: Record<string, unknown>): void;
   close(): void;
+  /** Whether so much is queued to the client that a long reply should wait (see limits.ts). */
+  congested?(): boolean;
+  /** Resolves once the client has read enough that a long reply may go on (or the connection is gone). */
+  drained?(): Promise<void>;
 }
 
 /** The protocol version upstream announces (always [0, 0, 1]). */
@@ -49,6 +53,24 @@ export class Stream {
   error(message: string): void {
     if (this.#ended) return;
     this.session.sendWithTock(this.#frame({ error: message }));
+  }
+
+  /**
+   * Send each item, waiting while the client has too much unread (a large get_tree to a client
+   * that reads goes out at its pace; one that reads nothing is cut off by the carrier), then end.
+   */
+  async pump<T>(items: Iterable<T>, send: (item: T) => void): Promise<void> {
+    const io = this.session.io;
+    try {
+      for (const item of items) {
+        if (this.#ended) return;
+        send(item);
+        while (!this.#ended && io.congested?.() && io.drained) await io.drained();
+      }
+    } catch (e) {
+      this.error((e as Error).message);
+    }
+    this.end();
   }
 
   /** Run when the stream stops (end, `stop`, or the connection closes). */

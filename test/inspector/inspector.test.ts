@@ -2,13 +2,16 @@
 // page), a publisher that skips a tick, the page showing the gap, a previewed and confirmed mark,
 // and the gap gone. Screenshots are kept in test-results/.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { mkdirSync } from "node:fs";
+import { mkdirSync, mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { serveDir } from "../support/static-server.js";
 import mqtt from "mqtt";
 import type { Browser, Page } from "playwright-core";
 import { freePort, startMosquitto, type Broker } from "../support/mosquitto.js";
 import { startNodes, stopAll, waitFor, type TestNode } from "../support/cluster.js";
 import { launchChromium } from "../support/chromium.js";
-import { serveWebSocket } from "../../src/server/ws-server.js";
+import { originOf, serveWebSocket } from "../../src/server/ws-server.js";
 import type { ClientServer } from "../../src/server/tcp-server.js";
 import { serveInspector } from "../../src/cli/inspector-server.js";
 import { encodeValue } from "../../src/wire/codec.js";
@@ -18,6 +21,8 @@ const SHOTS = new URL("../../test-results/", import.meta.url);
 let broker: Broker, wsPort: number;
 let nodes: TestNode[] = [];
 let ws: ClientServer;
+/** The web origins alpha's WebSocket port lets in: the inspectors' pages this file serves. */
+const origins = new Set<string>();
 let site: { url: string; close(): Promise<void> };
 let browser: Browser;
 
@@ -28,8 +33,9 @@ beforeAll(async () => {
   nodes = await startNodes(broker.url, ["alpha", "beta", "gamma"]);
   nodes[0]!.node.set(Path.of("one"), 1);
   nodes[1]!.node.set(Path.of("two"), 2);
-  ws = await serveWebSocket(nodes[0]!.node, { port: 0 });
+  ws = await serveWebSocket(nodes[0]!.node, { port: 0, origins });
   site = await serveInspector({ mqtt: `ws://127.0.0.1:${wsPort}`, server: `ws://127.0.0.1:${ws.port}` }, { port: 0 });
+  origins.add(originOf(site.url)); // the inspector's page, and no other, may use the node's WebSocket port
   browser = await launchChromium();
 });
 
@@ -91,6 +97,7 @@ describe("the cluster inspector in Chromium", () => {
 
   it("works from a node's WebSocket port alone, without the broker", async () => {
     const only = await serveInspector({ server: `ws://127.0.0.1:${ws.port}` }, { port: 0 });
+    origins.add(originOf(only.url));
     try {
       const page = await browser.newPage();
       const errors: string[] = [];
@@ -102,6 +109,31 @@ describe("the cluster inspector in Chromium", () => {
       expect(errors).toEqual([]);
     } finally {
       await only.close();
+    }
+  });
+
+  it("keeps a page from another origin off the node's WebSocket port", async () => {
+    const foreign = await serveDir(mkdtempSync(join(tmpdir(), "ticktock-foreign-")), { "/index.html": "<!doctype html><title>elsewhere</title>" });
+    try {
+      const page = await browser.newPage();
+      await page.goto(`${foreign.url}/index.html`);
+      // what a hostile page would do: open the port and write
+      const outcome = await page.evaluate(async (url) => {
+        return await new Promise<string>((resolve) => {
+          const s = new WebSocket(url);
+          s.onopen = () => resolve("open");
+          s.onclose = (e) => resolve(`closed ${e.code}`);
+        });
+      }, `ws://127.0.0.1:${ws.port}`);
+      expect(outcome).toBe("closed 1006");
+      const origin = originOf(foreign.url);
+      expect(nodes[0]!.logs.filter((l) => l.includes("refused a WebSocket"))).toEqual([expect.stringContaining(`origin ${origin} is not allowed (allow it with --ws-origin ${origin})`)]);
+      // the inspector's own page still gets in
+      const inspector = await browser.newPage();
+      await inspector.goto(site.url);
+      await expect.poll(() => inspector.locator("#connection").textContent(), { timeout: 10_000 }).toMatch(/server alpha at ws:/);
+    } finally {
+      await foreign.close();
     }
   });
 });

@@ -48,6 +48,7 @@ describe("workers in Chromium (Web Worker)", () => {
   it("pass the shared runtime suite", async () => {
     const site = await serveDir(dir, { "/index.html": '<!doctype html><script type="module" src="/browser-runner.js"></script>' });
     try {
+      env.allowOrigin(site.url);
       const page = await browser.newPage();
       const errors: string[] = [];
       page.on("pageerror", (e) => errors.push(e.message));

@@ -11,6 +11,7 @@ import { embeddedBroker, listen, listenWebSocket } from "./node.js";
 import { serveInspector } from "../inspector-server.js";
 import { UsageError, intOption, onShutdown } from "../process.js";
 import type { ClientServer } from "../../server/tcp-server.js";
+import { originOf } from "../../server/ws-server.js";
 
 export function register(program: Command): void {
   program
@@ -32,7 +33,9 @@ export function register(program: Command): void {
         nodes.push(node);
         servers.push(await listen(node, "127.0.0.1", o.port === 0 ? 0 : o.port + i - 1));
       }
-      const wsFirst = await listenWebSocket(nodes[0]!, "127.0.0.1", 0);
+      // the inspector's page, and no other web page, may use the first node's WebSocket port
+      const origins = new Set<string>();
+      const wsFirst = await listenWebSocket(nodes[0]!, "127.0.0.1", 0, { origins });
       const inspectorConfig = { mqtt: broker.wsUrl, server: `ws://${wsFirst.host}:${wsFirst.port}` };
       const site = !o.inspector
         ? undefined
@@ -42,6 +45,7 @@ export function register(program: Command): void {
             process.stderr.write(`ticktock demo: port ${o.inspectorPort} is taken; the inspector uses a free port instead\n`);
             return serveInspector(inspectorConfig, { port: 0 });
           });
+      if (site) origins.add(originOf(site.url));
       const done = onShutdown(async () => {
         await site?.close();
         await wsFirst.close();

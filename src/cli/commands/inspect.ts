@@ -1,6 +1,8 @@
 // `ticktock inspect`: serve the browser cluster inspector for a cluster.
 import type { Command } from "commander";
 import { serveInspector } from "../inspector-server.js";
+import { INSPECTOR_ORIGINS } from "../client-port-options.js";
+import { originOf } from "../../server/ws-server.js";
 import { UsageError, intOption, onShutdown } from "../process.js";
 
 export function register(program: Command): void {
@@ -20,6 +22,10 @@ export function register(program: Command): void {
       if (!o.mqtt && !o.server) throw new UsageError("give the cluster: --mqtt ws://HOST:PORT (MQTT over WebSocket) and/or --server ws://HOST:PORT (a node's --ws-port)");
       const site = await serveInspector({ mqtt: o.mqtt, server: o.server, root: o.root }, { host: o.host, port: o.port });
       process.stdout.write(`ticktock inspector on ${site.url}\n`);
+      const origin = originOf(site.url);
+      if (o.server && !(INSPECTOR_ORIGINS as readonly string[]).includes(origin)) {
+        process.stdout.write(`the node at ${o.server} must let this page in: start it with --ws-origin ${origin}\n`);
+      }
       await onShutdown(() => site.close());
     });
 }

@@ -13,8 +13,10 @@ import { UsageError, intOption, onShutdown } from "../process.js";
 import { InvalidArgumentError } from "commander";
 import { PING_DEFAULTS, verifyConfig } from "../../node/actor/messages.js";
 import { chunkLength } from "../../wire/message-pieces.js";
+import { addClientPortOptions, clientPortSettings, type ClientPortOptions } from "../client-port-options.js";
+import type { WebSocketServeOptions } from "../../server/ws-server.js";
 
-export interface NodeCommandOptions {
+export interface NodeCommandOptions extends ClientPortOptions {
   mqtt?: string;
   root: string;
   host: string;
@@ -58,9 +60,9 @@ export async function embeddedBroker(log: (line: string) => void, wsPort?: numbe
   }
 }
 
-export async function listen(node: TicktockNode, host: string, port: number): Promise<ClientServer> {
+export async function listen(node: TicktockNode, host: string, port: number, more: Omit<WebSocketServeOptions, "host" | "port" | "origins"> = {}): Promise<ClientServer> {
   try {
-    return await serveTcp(node, { host, port });
+    return await serveTcp(node, { ...more, host, port });
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     if (code === "EADDRINUSE") throw new UsageError(`port ${port} on ${host} is in use (another node?); pick another with --port`);
@@ -69,9 +71,9 @@ export async function listen(node: TicktockNode, host: string, port: number): Pr
   }
 }
 
-export async function listenWebSocket(node: TicktockNode, host: string, port: number): Promise<ClientServer> {
+export async function listenWebSocket(node: TicktockNode, host: string, port: number, more: Omit<WebSocketServeOptions, "host" | "port"> = {}): Promise<ClientServer> {
   try {
-    return await serveWebSocket(node, { host, port });
+    return await serveWebSocket(node, { ...more, host, port });
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === "EADDRINUSE") throw new UsageError(`port ${port} on ${host} is in use; pick another with --ws-port`);
     throw e;
@@ -79,7 +81,7 @@ export async function listenWebSocket(node: TicktockNode, host: string, port: nu
 }
 
 export function register(program: Command): void {
-  program
+  const cmd = program
     .command("node")
     .description("run a MoaT-KV server node: gossip over MQTT, serve the client protocol")
     .argument("<name>", "this node's name in the cluster")
@@ -97,7 +99,8 @@ export function register(program: Command): void {
     .option("--hostmap <name=host:port>", "another server's client port, to copy data from when the actor names it ready (repeatable; upstream's hostmap)", hostmapEntry, {})
     .option("--ping-cycle <seconds>", "the actor's cycle on <root>/ping (upstream's kv.server.ping.cycle)", secondsOption("--ping-cycle"), PING_DEFAULTS.cycle)
     .option("--ping-gap <seconds>", "the actor's gap (upstream's kv.server.ping.gap)", secondsOption("--ping-gap"), PING_DEFAULTS.gap)
-    .option("--split-over <bytes>", "send update and info messages longer than this in pieces, as upstream does with 450 (0: never)", intOption("--split-over", 0, 1 << 30), 0)
+    .option("--split-over <bytes>", "send update and info messages longer than this in pieces, as upstream does with 450 (0: never)", intOption("--split-over", 0, 1 << 30), 0);
+  addClientPortOptions(cmd)
     .addHelpText("after", `
 Without --mqtt the node starts an in-process broker, so one command runs a node:
   ticktock node test1
@@ -135,7 +138,7 @@ server and copies from it, as an upstream server does:
       }
       const node = new TicktockNode({
         name, transport: new MqttTransport({ url, root: o.root }), load: o.load, save: o.save, storage: fsStorage, force: o.force, authoritative: o.authoritative,
-        startupWait: o.startupWait, splitOver: o.splitOver, actor: { cycle: o.pingCycle, gap: o.pingGap },
+        startupWait: o.startupWait, splitOver: o.splitOver, maxMessage: o.maxMessage, actor: { cycle: o.pingCycle, gap: o.pingGap },
         fetch: Object.keys(o.hostmap).length === 0 ? undefined : async (n, source) => {
           const at = o.hostmap[source];
           if (!at) throw new Error(`no --hostmap entry for ${source}`);
@@ -153,10 +156,11 @@ server and copies from it, as an upstream server does:
           say(`copied ${r.entries} entries and the tick state from ${r.from} at ${o.join}`);
         } : undefined,
       });
-      const server = await listen(node, o.host, o.port);
+      const { limits, origins } = clientPortSettings(o);
+      const server = await listen(node, o.host, o.port, { limits });
       say(`client protocol on ${server.host}:${server.port}; connecting to ${url}`);
-      const ws = o.wsPort === undefined ? undefined : await listenWebSocket(node, o.host, o.wsPort);
-      if (ws) say(`client protocol over WebSocket on ws://${ws.host}:${ws.port}`);
+      const ws = o.wsPort === undefined ? undefined : await listenWebSocket(node, o.host, o.wsPort, { limits, origins });
+      if (ws) say(`client protocol over WebSocket on ws://${ws.host}:${ws.port}; web pages from ${origins === "*" ? "any origin (--ws-origin *)" : origins.join(", ")} may use it`);
       const done = onShutdown(async () => {
         say("stopping");
         await ws?.close();
