@@ -5,6 +5,7 @@
 //   npm run bench -- --json out.json   also writes the JSON document to out.json
 //   npm run bench -- --no-node         skips the node benchmark (bench/node.ts)
 //   npm run bench -- --no-inspector    skips the inspector benchmark (bench/inspector.ts)
+//   npm run bench -- --no-fuzz         skips the fuzz campaign (bench/fuzz.ts)
 //
 // Workloads (bench/README.md explains each):
 //   1  building sets by point adds: sequential, holey (every 100th / 77th tick skipped), random order
@@ -24,6 +25,7 @@ import { RangeSet, init } from "../src/core/range-set.js";
 import { SortedArraySet, type BaselineItem } from "./baseline/sorted-array-set.js";
 import { benchNode, printNode } from "./node.js";
 import { benchInspector, printInspector } from "./inspector.js";
+import { benchFuzz, printFuzz } from "./fuzz.js";
 import { type Case, type Noise, type Stats, formatNs, formatStats, gcAvailable, measure, measureNoise, table, timed } from "./harness.js";
 
 // ---- command line ----
@@ -475,6 +477,14 @@ if (nodeBench) {
   );
 }
 
+// ---- the fuzz campaign (issue 10): mutated upstream messages on every input ----
+
+const fuzzBench = argv.includes("--no-fuzz") ? undefined : await benchFuzz();
+if (fuzzBench) {
+  printFuzz(fuzzBench);
+  targets.push({ target: "fuzz: no node crashes, and the nodes converge afterwards", pass: fuzzBench.crashes === 0 && fuzzBench.converged, detail: `${fuzzBench.gossip} gossip + ${fuzzBench.client} client messages, ${fuzzBench.crashes} crashes` });
+}
+
 // ---- the inspector (issue 5): responsive with 100 nodes and a million intervals ----
 
 const inspectorBench = argv.includes("--no-inspector") ? undefined : await benchInspector();
@@ -516,6 +526,7 @@ const doc = {
   peers,
   node: nodeBench,
   inspector: inspectorBench,
+  fuzz: fuzzBench,
 };
 // Four significant digits are plenty for timings that move by more than that between runs.
 const json = JSON.stringify(doc, (_, v: unknown) => (typeof v === "number" && !Number.isInteger(v) ? Number(v.toPrecision(4)) : v), 2);

@@ -210,6 +210,11 @@ export class TicktockNode {
     this.deleter = this.#o.deleter === false || this.#o.passive ? undefined : nodeDeleter(this, (p) => this.#transport.publish("del", p), this.#log, this.#o.deleter, this.#o.random);
   }
 
+  /** Pieces of split messages held until they are complete (bounded: see message-pieces.ts). */
+  get pieceCache(): { messages: number; bytes: number } {
+    return this.#pieces.pending;
+  }
+
   get mode(): NodeMode {
     return this.#mode;
   }

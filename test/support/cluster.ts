@@ -49,10 +49,13 @@ export function dataOf(n: TicktockNode): Record<string, unknown> {
   return out;
 }
 
+/** JSON with big integers (values may be any msgpack). */
+const json = (v: unknown) => JSON.stringify(v, (_k, x: unknown) => (typeof x === "bigint" ? `${x}n` : x));
+
 /** Every node holds the same data and misses nothing. */
 export function converged(nodes: TestNode[]): boolean {
-  const first = JSON.stringify(dataOf(nodes[0]!.node));
-  return nodes.every((n) => JSON.stringify(dataOf(n.node)) === first && Object.keys(n.node.ledger.missing()).length === 0);
+  const first = json(dataOf(nodes[0]!.node));
+  return nodes.every((n) => json(dataOf(n.node)) === first && Object.keys(n.node.ledger.missing()).length === 0);
 }
 
 export function describeCluster(nodes: TestNode[]): string {
