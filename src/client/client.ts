@@ -50,6 +50,8 @@ interface Pending {
 export interface ClientOptions {
   /** How long one request may wait for its reply (or a stream for its next part), ms. Default 10,000. */
   timeout?: number;
+  /** Largest message read from the server, bytes (default 16 MiB); a larger one ends the connection. */
+  maxMessage?: number;
 }
 
 export class KvClient {

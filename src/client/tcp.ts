@@ -1,6 +1,6 @@
 // The client protocol over TCP (Node, Deno with node: compatibility).
 import { connect as netConnect } from "node:net";
-import { decodeAsyncStream } from "../wire/codec.js";
+import { framedMessages } from "../wire/message-framer.js";
 import { ClientError, KvClient, parseServer, type ClientOptions } from "./client.js";
 
 /** Connect to a MoaT-KV server (ticktock or upstream) at "host:port". */
@@ -21,7 +21,7 @@ export async function connectTcp(server?: string, opts: ClientOptions = {}): Pro
       send: (b) => {
         socket.write(b);
       },
-      messages: decodeAsyncStream(socket),
+      messages: framedMessages(socket, opts.maxMessage),
       close: () => socket.destroy(),
     },
     name,

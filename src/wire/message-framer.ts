@@ -8,6 +8,7 @@
 // by @msgpack/msgpack once each.
 
 import { MessageError } from "../core/errors.js";
+import { decodeValue } from "./codec.js";
 
 /** The default limit on one message of any input (client TCP, WebSocket, gossip): 16 MiB. */
 export const DEFAULT_MAX_MESSAGE = 16 * 1024 * 1024;
@@ -185,4 +186,10 @@ export class MessageFramer {
     }
     return true;
   }
+}
+
+/** The messages of a byte stream, decoded one by one, each refused over `maxMessage` from its header. */
+export async function* framedMessages(chunks: AsyncIterable<Uint8Array>, maxMessage = DEFAULT_MAX_MESSAGE): AsyncGenerator<unknown, void, unknown> {
+  const framer = new MessageFramer(maxMessage);
+  for await (const chunk of chunks) for (const bytes of framer.push(chunk)) yield decodeValue(bytes);
 }
