@@ -26,6 +26,7 @@ import { SortedArraySet, type BaselineItem } from "./baseline/sorted-array-set.j
 import { benchNode, printNode } from "./node.js";
 import { benchInspector, printInspector } from "./inspector.js";
 import { benchFuzz, printFuzz } from "./fuzz.js";
+import { rng } from "../test/support/prng.js";
 import { type Case, type Noise, type Stats, formatNs, formatStats, gcAvailable, measure, measureNoise, table, timed } from "./harness.js";
 
 // ---- command line ----
@@ -78,17 +79,8 @@ const thenDispose = (fn: () => { dispose(): unknown }) => (): void => {
 
 // ---- data ----
 
-/** mulberry32: a small seeded PRNG, so the random workload is the same on every run. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** mulberry32 (test/support/prng.ts), so the random workload is the same on every run. */
+const prng = rng;
 
 /** 1..n in a seeded random order (Fisher-Yates). */
 function shuffled(n: number, seed: number): number[] {

@@ -5,18 +5,7 @@
 import { decodeValue, encodeValue } from "../../src/wire/codec.js";
 import { Path } from "../../src/wire/path.js";
 import { captureText, mqttMessages } from "./captures.js";
-
-/** mulberry32: a small seeded generator, so a failing run can be repeated from its seed. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { rng } from "./prng.js";
 
 const hexBytes = (h: string) => new Uint8Array(Buffer.from(h, "hex"));
 
