@@ -7,7 +7,7 @@
 import { encodeValue } from "../wire/codec.js";
 import { isMap } from "../wire/parse.js";
 import { Actor, type ActorClock, type ActorEvent } from "./actor/actor.js";
-import { parseActorMessage, type ActorConfig } from "./actor/messages.js";
+import type { ActorConfig } from "./actor/messages.js";
 import { DeleteActor, type DeleteActorHooks } from "./delete-actor.js";
 import type { Link } from "./chain.js";
 import type { Log } from "./log.js";
@@ -93,14 +93,7 @@ export class NodeDeleter {
 
   /** A decoded message from `<root>/del`; a bad one is logged and dropped. */
   receive(msg: unknown): void {
-    let m;
-    try {
-      m = parseActorMessage(msg);
-    } catch (e) {
-      this.#o.log.warn(`dropped del: ${(e as Error).message}`);
-      return;
-    }
-    this.actor.receive(m);
+    this.actor.receiveWire(msg, (why) => this.#o.log.warn(`dropped del: ${why}`));
   }
 
   #handle(e: ActorEvent): void {

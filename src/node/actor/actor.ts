@@ -27,7 +27,7 @@
 import type { Tick } from "../../core/tick.js";
 import { NodeList } from "./node-list.js";
 import {
-  PING_DEFAULTS, historyMessage, initMessage, pingMessage, senderOf, setupMessage, verifyConfig,
+  PING_DEFAULTS, historyMessage, initMessage, parseActorMessage, pingMessage, senderOf, setupMessage, verifyConfig,
   type ActorConfig, type ActorMessage, type ActorValue, type SetupMessage,
 } from "./messages.js";
 
@@ -220,6 +220,18 @@ export class Actor {
     this.#stopped = true;
     for (const t of this.#timers) this.#o.clock.clearTimeout(t);
     this.#timers.clear();
+  }
+
+  /** A message as it came off the wire: checked, or dropped with `refuse(why)` (one log line). */
+  receiveWire(msg: unknown, refuse: (why: string) => void): void {
+    let m: ActorMessage;
+    try {
+      m = parseActorMessage(msg);
+    } catch (e) {
+      refuse((e as Error).message);
+      return;
+    }
+    this.receive(m);
   }
 
   /** A checked message from `<root>/ping` (see parseActorMessage). */

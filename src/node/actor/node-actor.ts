@@ -14,7 +14,7 @@
 import { encodeValue } from "../../wire/codec.js";
 import type { Log } from "../log.js";
 import { Actor, type ActorClock, type ActorEvent } from "./actor.js";
-import { parseActorMessage, type ActorConfig, type ActorValue } from "./messages.js";
+import type { ActorConfig, ActorValue } from "./messages.js";
 
 export interface NodeActorHooks {
   name: string;
@@ -91,14 +91,7 @@ export class NodeActor {
 
   /** A decoded message from `<root>/ping`; a bad one is logged as one line and dropped. */
   receive(msg: unknown): void {
-    let m;
-    try {
-      m = parseActorMessage(msg);
-    } catch (e) {
-      this.#h.log.warn(`dropped ping: ${(e as Error).message}`);
-      return;
-    }
-    this.actor.receive(m);
+    this.actor.receiveWire(msg, (why) => this.#h.log.warn(`dropped ping: ${why}`));
   }
 
   /**
