@@ -6,9 +6,9 @@
 //  - every member ends with the same tree: every write of both sides, each path written on
 //    both sides holding the version upstream's rule picks (the higher tock), nothing missing,
 //    and the same last tick of every node;
-//  - the actor's histories meet and split recovery runs on both sides: in ticktock nodes
-//    (their `split recovery` log line) and in upstream servers (their `SplitRecover` debug log)
-//    that are in their side's recent ping history, every one of them agreeing on the sides.
+//  - the actor's histories meet and split recovery runs on every member of both sides: in
+//    ticktock nodes (their `split recovery` log line) and in upstream servers (their
+//    `SplitRecover` debug log), all of a side seeing the same two histories meet.
 // SPLIT_DEBUG=DIR writes every member's log and both brokers' pings to DIR.
 import { afterEach, expect, it } from "vitest";
 import { describeUpstream, upstreamFixture, type UpstreamServer } from "../support/upstream.js";
@@ -20,6 +20,12 @@ import { record } from "../support/gossip-recorder.js";
 import { allHold, diffData, eventually, request, sleep, stateOf, TEST_PING, treeOf, upMember, type Member, type TtMember } from "../support/mixed.js";
 
 const SPLIT_MS = 30_000;
+/**
+ * The actor's timings of every member: mixed.ts's quicker cycle, and force_in (an actor option of
+ * upstream's, 0 by default) so that every member gets onto its side's ping history, and so takes
+ * part in the split recovery, rather than the two or three that happen to be on it.
+ */
+const PING = { ...TEST_PING, force_in: 1 };
 const ROOT = Path.of("split");
 
 describeUpstream("a network split between two bridged Mosquitto brokers", () => {
@@ -36,7 +42,7 @@ describeUpstream("a network split between two bridged Mosquitto brokers", () => 
   });
 
   async function ticktock(name: string, url: string): Promise<TtMember> {
-    const t = await startNode(url, name, { startupWait: 1500, actor: { ...TEST_PING } });
+    const t = await startNode(url, name, { startupWait: 1500, actor: { ...PING } });
     const server = await serveTcp(t.node, { port: 0 });
     const m: TtMember = { name, port: server.port, t, server, log: () => t.logs.slice(-40).join("\n") };
     tts.push(m);
@@ -44,7 +50,7 @@ describeUpstream("a network split between two bridged Mosquitto brokers", () => 
   }
 
   function upstream(name: string, url: string, o: { init?: boolean; hostmap?: Record<string, number> } = {}): Promise<UpstreamServer> {
-    return up.start({ name, mqtt: url, server: { ping: { ...TEST_PING } }, debugLoggers: [`moat.kv.server.${name}`, `asyncactor.${name}.ping`], readyMs: 40_000, ...o });
+    return up.start({ name, mqtt: url, server: { ping: { ...PING } }, debugLoggers: [`moat.kv.server.${name}`, `asyncactor.${name}.ping`], readyMs: 40_000, ...o });
   }
 
   /** One write through a member's client port; returns the path's text. */
@@ -159,49 +165,46 @@ describeUpstream("a network split between two bridged Mosquitto brokers", () => 
     await n.heal();
     await allHold(members, all, ROOT, 60_000);
 
-    // split recovery ran on both sides: ticktock nodes and upstream servers had the actor's
-    // recover event, naming nodes of the other side as the remote ones
+    // split recovery ran on every member: ticktock nodes and upstream servers had the actor's
+    // recover event, with their side's nodes as the local ones and the other side's as remote
     const recoveries = () => {
-      const out = new Map<string, { local: string; remote: string }[]>();
-      const add = (name: string, local: string, remote: string) => out.set(name, [...(out.get(name) ?? []), { local, remote }]);
+      const out = new Map<string, { prio: number; local: string; remote: string }[]>();
+      const add = (name: string, prio: string, local: string, remote: string) => out.set(name, [...(out.get(name) ?? []), { prio: Number(prio), local, remote }]);
       for (const m of tts) {
         for (const line of m.t.logs.slice(logMark.get(m.name))) {
-          const r = /split recovery: our side (\S+) met (\S+);/.exec(line);
-          if (r) add(m.name, r[1]!, r[2]!);
+          const r = /split recovery: our side (\S+) met (\S+); our place (\d+)/.exec(line);
+          if (r) add(m.name, r[3]!, r[1]!, r[2]!);
         }
       }
       for (const s of [upA, upB]) {
         for (const line of logLines(s).slice(upMark.get(s.name))) {
-          const r = /SplitRecover \d+: start \d+ \S+ local=(.*) remote=(.*)$/.exec(line);
-          if (r) add(s.name, r[1]!, r[2]!);
+          const r = /SplitRecover \d+: start (\d+) \S+ local=(.*) remote=(.*)$/.exec(line);
+          if (r) add(s.name, r[1]!, r[2]!, r[3]!);
         }
       }
       return out;
     };
     const names = (ms: Member[]) => ms.map((m) => m.name);
-    const kindOf = (name: string) => (name.startsWith("up-") ? "upstream" : "ticktock");
+    const sorted = (text: string) => JSON.stringify((text.match(/[\w-]+/g) ?? []).sort());
     await eventually(async () => {
       const rec = recoveries();
       const report = [...rec].map(([k, v]) => `${k}: ${v.map((r) => `${r.local} met ${r.remote}`).join(" | ")}`).join("; ") || "none at all";
       for (const [side, other] of [[sideA, sideB], [sideB, sideA]] as const) {
-        const ran = side.filter((m) => rec.has(m.name));
-        // a ticktock node of each side: a side's history holds at least two nodes
-        if (!ran.some((m) => kindOf(m.name) === "ticktock")) return `no ticktock node of ${names(side)} ran a split recovery (${report})`;
-        for (const m of ran) {
-          for (const r of rec.get(m.name)!) {
-            const local = r.local.match(/[\w-]+/g) ?? [], remote = r.remote.match(/[\w-]+/g) ?? [];
-            // each side names its own nodes as local and the other side's as remote
-            if (!local.every((x) => names(side).includes(x)) || !remote.length || !remote.every((x) => names(other).includes(x))) {
-              return `${m.name}'s recovery mixes up the sides: ${r.local} met ${r.remote}`;
-            }
-            // every node of a side's recent history takes part, of either kind
-            const absent = local.filter((x) => !rec.has(x));
-            if (absent.length) return `${absent} of ${m.name}'s side ${r.local} ran no split recovery (${report})`;
+        const absent = side.filter((m) => !rec.has(m.name));
+        if (absent.length) return `${names(absent)} ran no split recovery (${report})`;
+        for (const m of side) {
+          // the first: its side's history (every member, by force_in) met the other side's
+          const r = rec.get(m.name)![0]!;
+          if (sorted(r.local) !== JSON.stringify(names(side).sort()) || sorted(r.remote) !== JSON.stringify(names(other).sort())) {
+            return `${m.name}'s recovery does not set its side against the other: ${r.local} met ${r.remote}`;
           }
+          // its place (the delay of its steps): its place in its side's history
+          const place = (r.local.match(/[\w-]+/g) ?? ([] as string[])).indexOf(m.name);
+          if (r.prio !== place) return `${m.name} recovers in place ${r.prio}, but is at ${place} in ${r.local}`;
         }
-        // and they all saw the same meeting first: the same nodes on either side, in the same order
-        const firsts = new Set(ran.map((m) => JSON.stringify(rec.get(m.name)!.map((r) => [r.local.match(/[\w-]+/g), r.remote.match(/[\w-]+/g)])[0])));
-        if (firsts.size !== 1) return `the members of ${names(side)} disagree on the sides: ${report}`;
+        // every member of a side, of either kind, saw the same histories meet, in the same order
+        const firsts = new Set(side.map((m) => JSON.stringify(rec.get(m.name)!.map((r) => [r.local.match(/[\w-]+/g), r.remote.match(/[\w-]+/g)])[0])));
+        if (firsts.size !== 1) return `the members of ${names(side)} disagree on the histories: ${report}`;
       }
       return "";
     }, 30_000, members);
