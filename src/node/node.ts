@@ -445,8 +445,11 @@ export class TicktockNode {
     let accepted: boolean;
     if (!cur) accepted = true;
     else if (succeeds(cur.links, links)) accepted = false; // stale: what we hold is based on it
-    else if (succeeds(links, cur.links) || cur.deleted) accepted = true;
-    else accepted = tock > cur.tock || (tock === cur.tock && links[0]!.node > cur.links[0]!.node); // concurrent
+    else if (succeeds(links, cur.links)) accepted = true;
+    // concurrent (after a split, say): the higher tock wins, against a deletion too, whichever
+    // arrives first (upstream lets any concurrent change replace a deletion, so its result
+    // depends on the order of arrival)
+    else accepted = tock > cur.tock || (tock === cur.tock && links[0]!.node > cur.links[0]!.node);
     this.ledger.applyParsedUpdate(u, cur?.links ?? [], accepted);
     if (!accepted) return;
     const entry: Entry = { path, value: u.deleted ? undefined : msg.value, deleted: u.deleted, links, ended: u.ended, tock };

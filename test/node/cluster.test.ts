@@ -55,6 +55,25 @@ describe("a cluster on Mosquitto", () => {
     for (const n of f.nodes) expect(n.node.getState({ known: true }).known).toEqual({ ghost: [2] });
   });
 
+  it("resolves a deletion and a concurrent change by tock, whichever arrives first", async () => {
+    f.nodes = await startNodes(f.broker.url, ["a", "b"]);
+    // base versions by `base`; then per path a deletion by `del` and a change by `chg`, both
+    // based on the base version (concurrent, as after a split), in both orders of arrival
+    const base = (tick: number, k: string) => ({ node: "base", tick, prev: null, path: Path.of("c", k), value: `base ${k}`, tock: 10 });
+    const on = (who: "del" | "chg", tick: number, k: string, baseTick: number, tock: number) => ({
+      node: who, tick, prev: { node: "base", tick: baseTick, prev: null }, path: Path.of("c", k), ...(who === "chg" ? { value: `chg ${k}` } : {}), tock,
+    });
+    await publishAs([
+      base(1, "p1"), base(2, "p2"), base(3, "p3"), base(4, "p4"),
+      on("del", 1, "p1", 1, 50), on("chg", 1, "p1", 1, 20), // the newer deletion first: it stays
+      on("chg", 2, "p2", 2, 20), on("del", 2, "p2", 2, 50), // the newer deletion last: it wins
+      on("del", 3, "p3", 3, 20), on("chg", 3, "p3", 3, 50), // the newer change last: it wins
+      on("chg", 4, "p4", 4, 50), on("del", 4, "p4", 4, 20), // the newer change first: it stays
+    ]);
+    await waitFor(() => converged(f.nodes) && "c.p3" in dataOf(f.nodes[0]!.node), 5000, () => describeCluster(f.nodes));
+    for (const n of f.nodes) expect(dataOf(n.node)).toEqual({ "c.p3": "chg p3", "c.p4": "chg p4" });
+  });
+
   it("puts a node whose own ticks are missing into maintainer-only mode until they are marked", async () => {
     f.nodes = await startNodes(f.broker.url, ["a", "b"]);
     f.nodes[0]!.node.set(Path.of("x"), 1); // a: tick 1

@@ -12,6 +12,16 @@ export interface Broker {
   kill(): Promise<void>;
   restart(): Promise<void>;
   stop(): Promise<void>;
+  /** What the broker wrote to stderr (its log, at the levels asked for). */
+  log(): string;
+}
+
+export interface MosquittoOptions {
+  websocketPort?: number;
+  /** More config lines (a bridge `connection` section, say); they come last. */
+  extra?: string[];
+  /** Log types to write (default: error). */
+  logTypes?: string[];
 }
 
 export async function freePort(): Promise<number> {
@@ -41,17 +51,19 @@ async function waitForPort(port: number, ms = 10_000): Promise<void> {
   throw new Error(`mosquitto did not listen on 127.0.0.1:${port} within ${ms} ms`);
 }
 
-export async function startMosquitto(opts: { websocketPort?: number } = {}): Promise<Broker> {
+export async function startMosquitto(opts: MosquittoOptions = {}): Promise<Broker> {
   const dir = mkdtempSync(join(tmpdir(), "ticktock-mosquitto-"));
   const port = await freePort();
   const conf = join(dir, "mosquitto.conf");
-  const lines = [`listener ${port} 127.0.0.1`, "allow_anonymous true", "persistence false", "log_dest stderr", "log_type error"];
+  const lines = [`listener ${port} 127.0.0.1`, "allow_anonymous true", "persistence false", "log_dest stderr", ...(opts.logTypes ?? ["error"]).map((t) => `log_type ${t}`)];
   if (opts.websocketPort) lines.push(`listener ${opts.websocketPort} 127.0.0.1`, "protocol websockets", "socket_domain ipv4");
+  lines.push(...(opts.extra ?? []));
   writeFileSync(conf, lines.join("\n") + "\n");
   let proc: ChildProcess | undefined;
+  let log = "";
   const launch = async () => {
     proc = spawn("/usr/sbin/mosquitto", ["-c", conf], { stdio: ["ignore", "ignore", "pipe"] });
-    proc.stderr!.on("data", () => {});
+    proc.stderr!.on("data", (d) => (log = (log + d).slice(-20_000)));
     await waitForPort(port);
   };
   const kill = async () => {
@@ -63,5 +75,5 @@ export async function startMosquitto(opts: { websocketPort?: number } = {}): Pro
     });
   };
   await launch();
-  return { url: `mqtt://127.0.0.1:${port}`, port, kill, restart: launch, stop: kill };
+  return { url: `mqtt://127.0.0.1:${port}`, port, kill, restart: launch, stop: kill, log: () => log };
 }

@@ -55,6 +55,8 @@ export interface UpstreamOptions {
   readyMs?: number;
   /** Do not wait for the client port (a server that joins and is still waiting for pings). */
   noWait?: boolean;
+  /** Python loggers to write to the log at DEBUG level (e.g. `moat.kv.server.NAME`). */
+  debugLoggers?: string[];
 }
 
 export interface KvResult {
@@ -139,6 +141,16 @@ export function runKv(args: string[], opts: { timeout?: number; input?: string }
   });
 }
 
+/** A `logging` config (Python's dictConfig) that writes these loggers at DEBUG to stderr. */
+function debugLogging(loggers: string[]): Record<string, unknown> {
+  return {
+    version: 1,
+    formatters: { plain: { format: "%(asctime)s %(name)s %(levelname)s %(message)s" } },
+    handlers: { stderr: { class: "logging.StreamHandler", formatter: "plain", level: "DEBUG" } },
+    loggers: Object.fromEntries(loggers.map((l) => [l, { level: "DEBUG", handlers: ["stderr"], propagate: false }])),
+  };
+}
+
 export async function startUpstream(o: UpstreamOptions): Promise<UpstreamServer> {
   const kv = kvPath();
   const dir = mkdtempSync(join(tmpdir(), `ticktock-upstream-${o.name}-`));
@@ -159,6 +171,7 @@ export async function startUpstream(o: UpstreamOptions): Promise<UpstreamServer>
       },
       hostmap,
     },
+    ...(o.debugLoggers?.length ? { logging: debugLogging(o.debugLoggers) } : {}),
   }));
   const logFile = join(dir, `${o.name}.log`);
   const args = ["-c", config, "server"];
