@@ -12,7 +12,9 @@ import { DeleteActor, type DeleteActorHooks } from "./delete-actor.js";
 import type { Link } from "./chain.js";
 import type { Log } from "./log.js";
 import { Path } from "../wire/path.js";
-import type { TicktockNode } from "./node.js";
+import type { Entry } from "./entry-store.js";
+import type { RangeSet } from "../core/range-set.js";
+import type { Tick } from "../core/tick.js";
 
 /** Upstream's server.delete config (moat/kv/_config.yaml), which its `vers` messages on `del` carry. */
 export const DELETE_DEFAULTS: Readonly<ActorConfig> = Object.freeze({ cycle: 100, gap: 10, nodes: 5, splits: 4, n_hosts: 10, version: 1, force_in: 0 });
@@ -112,11 +114,19 @@ export interface DeleterSettings {
   /** The `del` actor's timings (default upstream's server.delete: cycle 100, gap 10). */
   config?: Partial<ActorConfig>;
   /** We fell behind the deleters: send them our entries' head ticks (check_deleted), see resync-deleted.ts. */
-  resync?: (node: TicktockNode, deleters: string[]) => Promise<void>;
+  resync?: (deleters: string[]) => Promise<void>;
+}
+
+/** What the Delete actor needs of its node (a TicktockNode). */
+export interface DeleterHost {
+  readonly name: string;
+  readonly ledger: { nextTock(): Tick };
+  purgeDeleted(deleted: Map<string, RangeSet>): void;
+  on(event: "entry", fn: (e: Entry) => void): () => void;
 }
 
 /** A node's Delete actor: marks its deletions, follows its deleter-list entry, purges into its store. */
-export function nodeDeleter(node: TicktockNode, publish: (payload: Uint8Array) => void, log: Log, s: DeleterSettings = {}, random?: () => number): NodeDeleter {
+export function nodeDeleter(node: DeleterHost, publish: (payload: Uint8Array) => void, log: Log, s: DeleterSettings = {}, random?: () => number): NodeDeleter {
   let resyncing = false;
   const d = new NodeDeleter({
     name: node.name, publish, log, config: s.config, flushEvery: s.flushEvery, random,
@@ -126,7 +136,7 @@ export function nodeDeleter(node: TicktockNode, publish: (payload: Uint8Array) =
       if (!s.resync || resyncing) return;
       resyncing = true;
       const deleters = history.filter((n) => n !== node.name);
-      s.resync(node, deleters).catch((e: Error) => log.warn(`resync with the deleters ${deleters.join(", ")} failed: ${e.message}`)).finally(() => (resyncing = false));
+      s.resync(deleters).catch((e: Error) => log.warn(`resync with the deleters ${deleters.join(", ")} failed: ${e.message}`)).finally(() => (resyncing = false));
     },
   });
   node.on("entry", (e) => {

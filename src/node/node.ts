@@ -110,7 +110,7 @@ export interface NodeOptions {
    * this node is on the deleter list (the internal entry `actor del`), and purges tombstones
    * every deleter has seen. false: none (passive nodes have none either).
    */
-  deleter?: DeleterSettings | false;
+  deleter?: (Omit<DeleterSettings, "resync"> & { resync?: (node: TicktockNode, deleters: string[]) => Promise<void> }) | false;
 }
 
 /** What set/delete did. */
@@ -207,7 +207,13 @@ export class TicktockNode {
     this.#splitter = this.#o.splitOver > 0 ? new MessageSplitter(this.name, this.#o.splitOver) : undefined;
     this.#pieces = new Reassembler({ log: (line) => this.#log.warn(line), maxBytes: this.#o.maxMessage });
     if (this.#o.actor !== false && !this.#o.passive) this.#actor = this.#newActor(this.#o.actor); // checks the timings
-    this.deleter = this.#o.deleter === false || this.#o.passive ? undefined : nodeDeleter(this, (p) => this.#transport.publish("del", p), this.#log, this.#o.deleter, this.#o.random);
+    this.deleter = this.#o.deleter === false || this.#o.passive ? undefined : nodeDeleter(this, (p) => this.#transport.publish("del", p), this.#log, this.#deleterSettings(this.#o.deleter), this.#o.random);
+  }
+
+  #deleterSettings(d: NodeOptions["deleter"]): DeleterSettings {
+    if (!d) return {};
+    const { resync, ...rest } = d;
+    return resync ? { ...rest, resync: (deleters) => resync(this, deleters) } : rest;
   }
 
   /** Pieces of split messages held until they are complete (bounded: see message-pieces.ts). */
