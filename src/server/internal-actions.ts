@@ -13,7 +13,7 @@ import { chainLimit, type Handler, type Msg } from "./handler.js";
 import { isDeleterList } from "./deleter-list.js";
 import { enum_ } from "./enum.js";
 import { deleteInternalEntry, getInternalEntry, internalPath, setInternalEntry, showInternal } from "./internal-entry.js";
-import { hasNode } from "./tree-nodes.js";
+import { lastUserOfCurrent } from "./auth/auth-state.js";
 
 const get_internal: Handler = (s, msg) => {
   const n = msg.nchain;
@@ -73,6 +73,10 @@ const set_internal: Handler = (s, msg) => {
   return setInternalEntry(s, path, msg.value, msg);
 };
 
-const delete_internal: Handler = (s, msg) => deleteInternalEntry(s, writable("delete_internal", msg.path), msg);
+const delete_internal: Handler = (s, msg) => {
+  const path = writable("delete_internal", msg.path);
+  if (lastUserOfCurrent(s.node.store, path)) throw new MessageError(`delete_internal: ${String(path.elements[4])} is the last user of auth method ${String(path.elements[2])}, which is on; turn auth off first (auth -m - init -s)`, "path");
+  return deleteInternalEntry(s, path, msg);
+};
 
 export const INTERNAL_ACTIONS = { get_internal, set_internal, delete_internal, get_tree_internal, enum_internal } as const;

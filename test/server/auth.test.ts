@@ -41,7 +41,7 @@ afterAll(async () => {
 });
 
 async function startNode(name: string, root: string, extra: Partial<ConstructorParameters<typeof TicktockNode>[0]> = {}): Promise<{ node: TicktockNode; port: number }> {
-  const node = new TicktockNode({ ...FAST, name, root, storage: fsStorage, transport: new MqttTransport({ url: broker.url }), log: () => {}, ...extra });
+  const node = new TicktockNode({ ...FAST, name, storage: fsStorage, transport: new MqttTransport({ url: broker.url, root }), log: () => {}, ...extra });
   await node.start();
   nodes.push(node);
   const tcp = await serveTcp(node, { port: 0 });
@@ -240,6 +240,18 @@ describe("a node with auth", () => {
       { name: "joe", typ: "password", kind: "user", ident: "joe" },
       { name: "ann", role: "maintainer", typ: "password", kind: "user", ident: "ann" },
     ]);
+  });
+
+  it("deletes users, but not the last one of the method in use", async () => {
+    const n = await lockedNode("auth.delete");
+    const joe = await client(n.port);
+    await login(joe, parseCredentials("password name=joe password=secret1"));
+    expect(await joe.request("delete_internal", { path: new Path(["auth", "password", "user", "ann"]) })).toMatchObject({ changed: true });
+    await expect(login(await client(n.port), parseCredentials("password name=ann password=secret2"))).rejects.toThrow(/AuthFailedError: user ann/);
+    expect(await errorOf(joe.request("delete_internal", { path: new Path(["auth", "password", "user", "joe"]) }))).toBe("delete_internal: joe is the last user of auth method password, which is on; turn auth off first (auth -m - init -s)");
+    expect(await errorOf(joe.request("set_internal", { path: new Path(["acl", "x"]), value: 1 }))).toMatch(/^set_internal: ticktock's internal tree holds only the deleter list \(actor del\) and auth records/);
+    await joe.request("set_auth_typ", { typ: null });
+    expect(await joe.request("delete_internal", { path: new Path(["auth", "password", "user", "joe"]) })).toMatchObject({ changed: true });
   });
 
   it("serves the root method as upstream's: one record, no password", async () => {

@@ -6,6 +6,7 @@
 
 import type { EntryStore } from "../../node/entry-store.js";
 import { AUTH_ROOT, type Role } from "../../auth/user-records.js";
+import { Path } from "../../wire/path.js";
 import { treeNodes } from "../tree-nodes.js";
 
 export interface AuthUser {
@@ -48,4 +49,15 @@ export function greetingAuth(store: EntryStore): (string | null)[] | undefined {
   const c = authConfig(store);
   if (!c) return undefined;
   return [c.current ?? null, ...c.methods.filter((m) => m !== c.current)];
+}
+
+/**
+ * Whether deleting the record at `path` would leave the current method without a user: every
+ * new connection would be refused, with no way back but a state file edit.
+ */
+export function lastUserOfCurrent(store: EntryStore, path: Path): boolean {
+  const [, top, method, kind] = path.elements;
+  if (path.length !== 5 || top !== "auth" || kind !== "user" || authConfig(store)?.current !== method) return false;
+  const users = Path.of(null, "auth", String(method), "user");
+  return !store.walk(users).some(({ path: p, entry: e }) => e && !e.deleted && p.key !== path.key && p.length === users.length + 1);
 }
