@@ -21,6 +21,7 @@ import { dhAnswer, dhOffer } from "../../src/auth/diffie-hellman.js";
 import { openPassword, passwordDigest, sealPassword } from "../../src/auth/password-box.js";
 import { userPath } from "../../src/auth/user-records.js";
 import { Path } from "../../src/wire/path.js";
+import { joinFrom } from "../../src/client/join.js";
 
 let broker: EmbeddedBroker;
 const nodes: TicktockNode[] = [];
@@ -252,6 +253,25 @@ describe("a node with auth", () => {
     expect(await errorOf(joe.request("set_internal", { path: new Path(["acl", "x"]), value: 1 }))).toMatch(/^set_internal: ticktock's internal tree holds only the deleter list \(actor del\) and auth records/);
     await joe.request("set_auth_typ", { typ: null });
     expect(await joe.request("delete_internal", { path: new Path(["auth", "password", "user", "joe"]) })).toMatchObject({ changed: true });
+  });
+
+  it("lets a joining node copy from a server with auth when it logs in", async () => {
+    const n = await lockedNode("auth.join", "j1");
+    n.node.set(Path.of("k"), "v");
+    const fresh = await startNode("j2", "auth.join.other");
+    await expect(joinFrom(fresh.node, `127.0.0.1:${n.port}`)).rejects.toThrow(/wants a login \(auth method password\)/);
+    // a read user copies the data but not the internal tree, which holds the password digests
+    const r = await joinFrom(fresh.node, `127.0.0.1:${n.port}`, parseCredentials("password name=ann password=secret2"));
+    expect(r.from).toBe("j1");
+    expect(fresh.node.store.get(Path.of("k"))!.value).toBe("v");
+    expect(fresh.node.store.get(userPath("password", "joe"))).toBeUndefined();
+    // a maintainer copies the users too (they are entries, as upstream's fetch_data copies them)
+    const other = await startNode("j3", "auth.join.third");
+    await joinFrom(other.node, `127.0.0.1:${n.port}`, parseCredentials("password name=joe password=secret1"));
+    const copied = other.node.store.get(userPath("password", "joe"))!.value as { password: Uint8Array };
+    expect(Buffer.from(copied.password)).toEqual(Buffer.from(passwordDigest("secret1")));
+    expect((await client(other.port)).greeting).toMatchObject({ auth: ["password"] });
+    await login(await client(other.port), parseCredentials("password name=joe password=secret1"));
   });
 
   it("serves the root method as upstream's: one record, no password", async () => {
