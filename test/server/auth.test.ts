@@ -260,14 +260,14 @@ describe("a node with auth", () => {
     n.node.set(Path.of("k"), "v");
     const fresh = await startNode("j2", "auth.join.other");
     await expect(joinFrom(fresh.node, `127.0.0.1:${n.port}`)).rejects.toThrow(/wants a login \(auth method password\)/);
-    // a read user copies the data but not the internal tree, which holds the password digests
-    const r = await joinFrom(fresh.node, `127.0.0.1:${n.port}`, parseCredentials("password name=ann password=secret2"));
-    expect(r.from).toBe("j1");
-    expect(fresh.node.store.get(Path.of("k"))!.value).toBe("v");
+    // a read user may not copy: the internal tree holds the password digests
+    await expect(joinFrom(fresh.node, `127.0.0.1:${n.port}`, parseCredentials("password name=ann password=secret2"))).rejects.toThrow(/Not allowed: get_tree_internal of the auth records needs a maintainer; user ann may only look/);
     expect(fresh.node.store.get(userPath("password", "joe"))).toBeUndefined();
     // a maintainer copies the users too (they are entries, as upstream's fetch_data copies them)
     const other = await startNode("j3", "auth.join.third");
-    await joinFrom(other.node, `127.0.0.1:${n.port}`, parseCredentials("password name=joe password=secret1"));
+    const r = await joinFrom(other.node, `127.0.0.1:${n.port}`, parseCredentials("password name=joe password=secret1"));
+    expect(r.from).toBe("j1");
+    expect(other.node.store.get(Path.of("k"))!.value).toBe("v");
     const copied = other.node.store.get(userPath("password", "joe"))!.value as { password: Uint8Array };
     expect(Buffer.from(copied.password)).toEqual(Buffer.from(passwordDigest("secret1")));
     expect((await client(other.port)).greeting).toMatchObject({ auth: ["password"] });

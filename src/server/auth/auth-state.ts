@@ -7,7 +7,6 @@
 import type { EntryStore } from "../../node/entry-store.js";
 import { AUTH_ROOT, type Role } from "../../auth/user-records.js";
 import { Path } from "../../wire/path.js";
-import { treeNodes } from "../tree-nodes.js";
 
 export interface AuthUser {
   /** The method the user logged in with (undefined: nobody logged in, auth was off). */
@@ -37,7 +36,8 @@ export class SessionAuth {
 /** The methods with records (in tree order) and the current one, or undefined without an `auth` node. */
 export function authConfig(store: EntryStore): { current: string | undefined; methods: string[] } | undefined {
   if (!store.hasNode(AUTH_ROOT)) return undefined;
-  const methods = treeNodes(store, AUTH_ROOT).filter((p) => p.length === AUTH_ROOT.length + 1).map((p) => String(p.elements[AUTH_ROOT.length]));
+  // the children of the auth node, as upstream's auth.keys(): a walk of that subtree only
+  const methods = store.walk(AUTH_ROOT).filter(({ path: p }) => p.length === AUTH_ROOT.length + 1).map(({ path: p }) => String(p.elements[AUTH_ROOT.length]));
   const e = store.get(AUTH_ROOT);
   const v = e && !e.deleted ? e.value : undefined;
   const cur = v !== null && typeof v === "object" && !Array.isArray(v) ? (v as Record<string, unknown>).current : undefined;
