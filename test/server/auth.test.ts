@@ -22,6 +22,10 @@ import { openPassword, passwordDigest, sealPassword } from "../../src/auth/passw
 import { userPath } from "../../src/auth/user-records.js";
 import { Path } from "../../src/wire/path.js";
 import { joinFrom } from "../../src/client/join.js";
+import { serveWebSocket } from "../../src/server/ws-server.js";
+import { connectWebSocket } from "../../src/client/websocket.js";
+import WebSocket from "ws";
+import { runToEnd } from "../support/cli.js";
 
 let broker: EmbeddedBroker;
 const nodes: TicktockNode[] = [];
@@ -274,6 +278,19 @@ describe("a node with auth", () => {
     await login(await client(other.port), parseCredentials("password name=joe password=secret1"));
   });
 
+  it("gates WebSocket connections the same way", async () => {
+    const n = await lockedNode("auth.ws");
+    const ws = await serveWebSocket(n.node, { port: 0 });
+    servers.push(ws);
+    const c = await connectWebSocket(`ws://127.0.0.1:${ws.port}`, { WebSocket: WebSocket as never });
+    clients.push(c);
+    expect(c.greeting).toMatchObject({ auth: ["password"] });
+    expect(await errorOf(c.request("get_state", {}))).toMatch(/^NoAuthError: get_state needs a login/);
+    await login(c, parseCredentials("password name=ann password=secret2"));
+    expect(await c.request("get_state", { nodes: true })).toHaveProperty("nodes");
+    expect(await errorOf(c.request("kill_node", { node: "ghost" }))).toBe("Not allowed: kill_node needs a maintainer; user ann may only look");
+  });
+
   it("serves the root method as upstream's: one record, no password", async () => {
     const n = await startNode("r1", "auth.root");
     const c = await client(n.port);
@@ -313,5 +330,18 @@ describe("a node with auth", () => {
     expect(viaC.greeting).toMatchObject({ auth: ["password"] });
     await login(viaC, parseCredentials("password name=cy password=secret4"));
     await expect(authenticate(viaC, parseCredentials("password name=cy password=wrong1"))).rejects.toThrow(/AuthFailedError/);
+  });
+});
+
+describe("the command line's login options", () => {
+  it("names what is missing or contradictory, exit code 2", async () => {
+    const noUser = await runToEnd(["--password-file", "/nonexistent", "auth", "list"]);
+    expect([noUser.code, noUser.stderr]).toEqual([2, "ticktock: --password-file needs --user NAME\n"]);
+    const both = await runToEnd(["--user", "joe", "--auth", "root", "auth", "list"]);
+    expect([both.code, both.stderr]).toEqual([2, "ticktock: --auth and --user/--password-file both say who to log in as; give one of them\n"]);
+    const noFile = await runToEnd(["--user", "joe", "--password-file", "/nonexistent/pw", "auth", "list"]);
+    expect([noFile.code, noFile.stderr]).toEqual([2, "ticktock: --password-file /nonexistent/pw: ENOENT\n"]);
+    const badSpec = await runToEnd(["--auth", "password joe", "auth", "list"]);
+    expect([badSpec.code, badSpec.stderr]).toEqual([2, 'ticktock: auth "password joe": "joe" is not NAME=VALUE; expected "password name=NAME password=PASSWORD" or "root"\n']);
   });
 });
