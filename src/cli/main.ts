@@ -12,6 +12,8 @@ import { register as registerData, reorderDataArgs } from "./commands/data.js";
 import { register as registerStateFile } from "./commands/state-file.js";
 import { register as registerWatch } from "./commands/watch.js";
 import { register as registerInspect } from "./commands/inspect.js";
+import { register as registerAuth } from "./commands/auth.js";
+import { addLoginOptions } from "./credentials.js";
 import { UsageError } from "./process.js";
 import { endQuietlyOnClosedPipe } from "./closed-pipe.js";
 
@@ -24,12 +26,14 @@ export function buildProgram(): Command {
     // commander's own messages (unknown option, missing argument) become one line in main()
     .configureOutput({ outputError: () => {}, writeErr: () => {} })
     .exitOverride();
+  addLoginOptions(program);
   registerNode(program);
   registerInternal(program);
   registerData(program);
   registerStateFile(program);
   registerWatch(program);
   registerInspect(program);
+  registerAuth(program);
   registerDemo(program);
   return program;
 }

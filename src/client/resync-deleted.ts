@@ -8,6 +8,7 @@ import type { EntryStore } from "../node/entry-store.js";
 import type { TicktockNode } from "../node/node.js";
 import type { RangeMap } from "../wire/messages.js";
 import { connectTcp } from "./tcp.js";
+import { login, type Credentials } from "./login.js";
 
 /** Upstream's batch size for check_deleted. */
 export const CHECK_BATCH = 100;
@@ -45,7 +46,7 @@ export function headTickBatches(store: EntryStore, size = CHECK_BATCH): RangeMap
  * Send the node's head ticks to the first reachable deleter (`addressOf`: its client port as
  * host:port, undefined when unknown). Resolves with the deleter used; throws when none could be reached.
  */
-export async function resyncDeleted(node: TicktockNode, deleters: string[], addressOf: (name: string) => string | undefined): Promise<string> {
+export async function resyncDeleted(node: TicktockNode, deleters: string[], addressOf: (name: string) => string | undefined, cred?: Credentials): Promise<string> {
   const why: string[] = [];
   for (const d of deleters) {
     const at = addressOf(d);
@@ -56,7 +57,9 @@ export async function resyncDeleted(node: TicktockNode, deleters: string[], addr
     let c;
     try {
       c = await connectTcp(at);
+      await login(c, cred);
     } catch (e) {
+      c?.close();
       why.push(`${d} at ${at}: ${(e as Error).message}`);
       continue;
     }

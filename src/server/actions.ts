@@ -20,6 +20,7 @@ import type { ClientSession } from "./session.js";
 import { hasNode, treeNodes } from "./tree-nodes.js";
 import { INTERNAL_ACTIONS } from "./internal-actions.js";
 import { check_deleted } from "./check-deleted.js";
+import { AUTH_ACTIONS } from "./auth/auth-actions.js";
 
 export type { Handler } from "./handler.js";
 
@@ -242,5 +243,5 @@ const ping: Handler = () => ({ result: "pong" });
 export const ACTIONS: Readonly<Record<string, Handler>> = Object.freeze({
   get_state, get_value, set_value, delete_value, delete_tree, get_tree, watch, stop, get_tock,
   enum: enum_, fake_info, fake_info_send, enum_node, kill_node, save, log, msg_send, ping,
-  check_deleted, ...INTERNAL_ACTIONS,
+  check_deleted, ...INTERNAL_ACTIONS, ...AUTH_ACTIONS,
 });

@@ -1,45 +1,82 @@
-// Reads of upstream's internal tree (get_internal, get_tree_internal, enum_internal), which the
-// upstream CLI's `internal dump`, `internal deleter`, `acl`, `codec` and `type` commands use.
-// Upstream keeps ACLs, auth, codecs, types and its Deleter list there; ticktock keeps only the
-// Deleter list (deleter-list.ts: get_internal and set_internal of `actor del`), so every other
-// read answers as upstream does for an empty tree: no value, no entries. Other writes
-// (set_internal elsewhere, delete_internal) are not served: an error names the action and
-// path (see docs/upstream-differences.md, "Command line").
+// The internal tree (upstream's paths below None): get_internal, get_tree_internal,
+// enum_internal, which the upstream CLI's `internal dump`, `internal deleter`, `auth`, `acl`,
+// `codec` and `type` commands use, and set_internal / delete_internal. Upstream keeps ACLs,
+// auth, codecs, types and its Deleter list there; ticktock keeps the Deleter list (`actor del`)
+// and the auth records (`auth …`, see auth/), and reads answer for whatever is there, as
+// upstream's do. Writes elsewhere in the internal tree are not served: an error names the action
+// and path (see docs/upstream-differences.md, "Command line").
 
 import { MessageError, show } from "../core/errors.js";
 import { Path } from "../wire/path.js";
-import type { Handler } from "./handler.js";
-import { getDeleterList, isDeleterList, setDeleterList } from "./deleter-list.js";
+import { PathShortener } from "../wire/relative-path.js";
+import { chainLimit, type Handler, type Msg } from "./handler.js";
+import { isDeleterList } from "./deleter-list.js";
+import { enum_ } from "./enum.js";
+import { deleteInternalEntry, getInternalEntry, internalPath, setInternalEntry, showInternal } from "./internal-entry.js";
+import { lastUserOfCurrent } from "./auth/auth-state.js";
 
 const get_internal: Handler = (s, msg) => {
-  if (isDeleterList(msg.path)) {
-    const e = getDeleterList(s, msg);
-    if (e) return e;
-  }
-  // upstream's get_value of an absent path: {} or, when a chain was asked for, {chain: null}
   const n = msg.nchain;
-  return n === undefined || n === null || n === false || n === 0 ? {} : { chain: null };
+  const nothing = n === undefined || n === null || n === false || n === 0 ? {} : { chain: null };
+  // upstream answers a path that is not one as it answers an absent entry
+  if (!(msg.path instanceof Path) && !Array.isArray(msg.path)) return nothing;
+  const path = internalPath(msg.path, "get_internal");
+  const e = getInternalEntry(s, path, msg);
+  if (e) return e;
+  // an empty parent of deeper entries is a node upstream: it answers only a tock
+  return s.node.store.hasNode(path) ? { tock: s.node.ledger.nextTock() } : nothing;
 };
 
-/** Only the internal tree's root exists: upstream answers KeyError for any other path. */
-function requireRoot(action: string, p: unknown): void {
-  if (p instanceof Path ? p.length === 0 : Array.isArray(p) && p.length === 0) return;
-  throw new MessageError(`${action}: no internal entry at ${p instanceof Path ? String(p) : show(p)}; ticktock's internal tree is empty`, "path");
+/** Upstream answers KeyError for a path with nothing at or below it (the root always exists). */
+function requireNode(s: Parameters<Handler>[0], action: string, path: Path): boolean {
+  if (s.node.store.hasNode(path)) return true;
+  if (path.length === 1) return false; // the internal tree's root, empty
+  throw new MessageError(`${action}: no internal entry at ${showInternal(path)}`, "path");
 }
 
 const get_tree_internal: Handler = (s, msg, seq) => {
-  requireRoot("get_tree_internal", msg.path);
-  s.stream(seq).end();
+  const st = s.stream(seq);
+  const path = internalPath(msg.path, "get_tree_internal");
+  if (requireNode(s, "get_tree_internal", path)) {
+    const limit = chainLimit(msg);
+    const short = new PathShortener(path);
+    for (const { path: p, entry: e, tock } of s.node.store.walk(path)) {
+      if (!e && !msg.empty) continue;
+      if (e?.deleted && !msg.empty) continue;
+      const data: Msg = {};
+      if (e && !e.deleted) data.value = e.value;
+      if (e && limit > 0) data.chain = getInternalEntry(s, p, msg)!.chain;
+      data.tock = e ? e.tock : tock;
+      const rel = short.shorten(p);
+      st.item({ ...data, path: rel.path, depth: rel.depth });
+    }
+  }
+  st.end();
 };
 
-const enum_internal: Handler = (_s, msg) => {
-  requireRoot("enum_internal", msg.path);
-  return { result: [] };
+const enum_internal: Handler = (s, msg, seq) => {
+  const path = internalPath(msg.path, "enum_internal");
+  if (!requireNode(s, "enum_internal", path)) return { result: [] };
+  return enum_(s, { ...msg, path }, seq) as Msg;
 };
+
+/** The internal paths ticktock writes: the deleter list and the auth records. */
+function writable(action: string, p: unknown): Path {
+  const path = internalPath(p, action);
+  if (isDeleterList(p) || (path.length > 2 && path.elements[1] === "auth")) return path;
+  throw new MessageError(`${action}: ticktock's internal tree holds only the deleter list (actor del) and auth records (auth …), not ${p instanceof Path ? String(p) : show(p)}`, "path");
+}
 
 const set_internal: Handler = (s, msg) => {
-  if (!isDeleterList(msg.path)) throw new MessageError(`set_internal: ticktock's internal tree holds only the deleter list (actor del), not ${msg.path instanceof Path ? String(msg.path) : show(msg.path)}`, "path");
-  return setDeleterList(s, msg);
+  const path = writable("set_internal", msg.path);
+  if (!("value" in msg)) throw new MessageError("set_internal: no value; use delete_internal to delete", "value");
+  return setInternalEntry(s, path, msg.value, msg);
 };
 
-export const INTERNAL_ACTIONS = { get_internal, set_internal, get_tree_internal, enum_internal } as const;
+const delete_internal: Handler = (s, msg) => {
+  const path = writable("delete_internal", msg.path);
+  if (lastUserOfCurrent(s.node.store, path)) throw new MessageError(`delete_internal: ${String(path.elements[4])} is the last user of auth method ${String(path.elements[2])}, which is on; turn auth off first (auth -m - init -s)`, "path");
+  return deleteInternalEntry(s, path, msg);
+};
+
+export const INTERNAL_ACTIONS = { get_internal, set_internal, delete_internal, get_tree_internal, enum_internal } as const;

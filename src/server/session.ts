@@ -10,6 +10,8 @@ import { show } from "../core/errors.js";
 import { isMap } from "../wire/parse.js";
 import type { TicktockNode } from "../node/node.js";
 import { ACTIONS } from "./actions.js";
+import { SessionAuth, greetingAuth } from "./auth/auth-state.js";
+import { refusal } from "./auth/gate.js";
 
 /** How a session sends and hangs up; the carrier (TCP, WebSocket) provides it. */
 export interface SessionIO {
@@ -98,13 +100,18 @@ export class ClientSession {
   qlen = 0;
   readonly streams = new Map<number, Stream>();
   #closed = false;
+  /** Who this connection is (auth on: nobody until `auth`), and its Diffie-Hellman key. */
+  readonly auth: SessionAuth;
 
-  constructor(readonly node: TicktockNode, readonly io: SessionIO) {}
+  constructor(readonly node: TicktockNode, readonly io: SessionIO) {
+    this.auth = new SessionAuth(node.store);
+  }
 
   /** The server speaks first. */
   open(): void {
     const tick = this.node.ledger.get(this.node.name)?.tick ?? 0;
-    this.io.send({ seq: 0, version: PROTOCOL_VERSION, node: this.node.name, tick, tock: this.node.ledger.nextTock(), qlen: QLEN });
+    const auth = greetingAuth(this.node.store); // the methods, when the node has auth records
+    this.io.send({ seq: 0, version: PROTOCOL_VERSION, node: this.node.name, tick, tock: this.node.ledger.nextTock(), qlen: QLEN, ...(auth ? { auth } : {}) });
   }
 
   /** Send, appending a fresh tock when the message has none (as upstream does). */
@@ -145,6 +152,11 @@ export class ClientSession {
     const handler = Object.hasOwn(ACTIONS, action) ? ACTIONS[action] : undefined;
     if (!handler) {
       this.reply(seq, { error: `unknown action ${show(action)}; this server knows ${Object.keys(ACTIONS).join(", ")}` });
+      return;
+    }
+    const refused = refusal(this.auth, action, msg);
+    if (refused) {
+      this.reply(seq, { error: refused });
       return;
     }
     try {

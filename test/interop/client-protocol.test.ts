@@ -453,6 +453,16 @@ const SEQUENCES: Sequence[] = [
     ],
   },
   {
+    // auth stays off (no records): auth_info reads (None, None, auth) upstream, which never exists
+    name: "auth actions on a server without users",
+    steps: [
+      req("auth_info"),
+      req("auth_info", { nchain: 2 }),
+      req("auth_get", { typ: "password", kind: "user", ident: "joe" }),
+      req("get_value", { path: P() }),
+    ],
+  },
+  {
     name: "actions only one side serves",
     steps: [req("test_acl", { path: P("a") }), req("ping")],
     kept: {

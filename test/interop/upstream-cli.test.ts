@@ -129,8 +129,8 @@ const SESSION: (Case | "ghost publishes")[] = [
   { args: ["internal", "state", "-a"] },
   { args: ["-m", "internal", "kill", "ghost"], ...ERROR_TEXT },
   { args: ["internal", "kill", "cli1"], ...ERROR_TEXT },
-  // upstream's subsystems that live in its internal tree: ticktock's is empty (no ACLs, codecs,
-  // types or code), so these fail on both; auth is not served (see "Command line")
+  // upstream's subsystems that live in its internal tree: ticktock has no ACLs, codecs, types or
+  // code, and neither server has auth records yet, so these fail on both (see "Command line")
   { args: ["acl", "list"], ...ERROR_TEXT },
   { args: ["auth", "list"], ...ERROR_TEXT },
   { args: ["code", "list"], ...ERROR_TEXT },

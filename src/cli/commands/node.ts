@@ -8,6 +8,7 @@ import { startEmbeddedBroker, type EmbeddedBroker } from "../../transport/embedd
 import { serveTcp, type ClientServer } from "../../server/tcp-server.js";
 import { serveWebSocket } from "../../server/ws-server.js";
 import { joinFrom } from "../../client/join.js";
+import { credentials } from "../credentials.js";
 import { fsStorage } from "../../node/state-file-fs.js";
 import { UsageError, intOption, onShutdown } from "../process.js";
 import { InvalidArgumentError } from "commander";
@@ -142,17 +143,17 @@ server and copies from it, as an upstream server does:
         fetch: Object.keys(o.hostmap).length === 0 ? undefined : async (n, source) => {
           const at = o.hostmap[source];
           if (!at) throw new Error(`no --hostmap entry for ${source}`);
-          const r = await joinFrom(n, at);
+          const r = await joinFrom(n, at, credentials());
           say(`copied ${r.entries} entries and the tick state from ${r.from} at ${at}, a ready server named by the actor`);
         },
         deleter: {
           resync: async (n, deleters) => {
-            const used = await resyncDeleted(n, deleters, (d) => o.hostmap[d]);
+            const used = await resyncDeleted(n, deleters, (d) => o.hostmap[d], credentials());
             say(`behind the deleters: sent our entries' ticks to ${used} (check_deleted)`);
           },
         },
         join: o.join ? async (n) => {
-          const r = await joinFrom(n, o.join!);
+          const r = await joinFrom(n, o.join!, credentials());
           say(`copied ${r.entries} entries and the tick state from ${r.from} at ${o.join}`);
         } : undefined,
       });
