@@ -156,6 +156,7 @@ export class ClientSession {
     }
     const refused = refusal(this.auth, action, msg);
     if (refused) {
+      if (this.auth.user) this.node.log.warn(`refused ${action} to ${this.auth.user.name}: a read-only user`);
       this.reply(seq, { error: refused });
       return;
     }

@@ -69,7 +69,10 @@ const auth: Handler = (s, msg, seq) => {
   const ident = identOf("auth", typ, msg.ident);
   const e = live(s, userPath(typ, ident));
   // an unknown user and a wrong password get the same answer: names are not given away
-  const failed = () => new MessageError(`AuthFailedError: user ${ident} and this password do not match`, "password");
+  const failed = () => {
+    s.node.log.warn(`failed login as ${ident} (auth method ${typ})`);
+    return new MessageError(`AuthFailedError: user ${ident} and this password do not match`, "password");
+  };
   if (!e) throw failed();
   if (typ === "password") {
     if (!s.auth.dhKey) throw new MessageError("auth: the client has not executed the diffie_hellman key exchange", "password");
@@ -78,6 +81,7 @@ const auth: Handler = (s, msg, seq) => {
     if (!sameDigest(stored, digest)) throw failed();
   }
   // a connection that is logged in (or was made with auth off) stays who it is: upstream's test mode
+  if (!s.auth.user) s.node.log.info(`logged in: ${ident} (auth method ${typ}, role ${roleOf(e.value)})`);
   s.auth.user ??= { method: typ, name: ident, role: roleOf(e.value) };
   st.end();
 };
