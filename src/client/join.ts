@@ -4,10 +4,10 @@ import type { TicktockNode } from "../node/node.js";
 import { Path } from "../wire/path.js";
 import { PathExpander } from "../wire/relative-path.js";
 import type { InfoMessage, UpdateMessage } from "../wire/messages.js";
-import { connectTcp } from "./tcp.js";
+import { connectTcp, type TcpClientOptions } from "./tcp.js";
 
-export async function joinFrom(node: TicktockNode, server: string): Promise<{ entries: number; from: string }> {
-  const c = await connectTcp(server);
+export async function joinFrom(node: TicktockNode, server: string, tls?: TcpClientOptions["tls"]): Promise<{ entries: number; from: string }> {
+  const c = await connectTcp(server, { tls });
   try {
     const paths = new PathExpander();
     let entries = 0;

@@ -1,10 +1,11 @@
 // The client protocol on TCP: a bare stream of msgpack maps in both directions, no framing.
-// Binds 127.0.0.1 unless told otherwise.
+// Binds 127.0.0.1 unless told otherwise; TLS with `tls` (a certificate and key).
 
-import { createServer, type Server, type Socket } from "node:net";
+import type { Socket } from "node:net";
 import { decodeAsyncStream, encodeValue } from "../wire/codec.js";
 import type { TicktockNode } from "../node/node.js";
 import { ClientSession } from "./session.js";
+import { clientListener, type TlsServerOptions } from "./listener.js";
 
 export interface ClientServer {
   host: string;
@@ -12,10 +13,10 @@ export interface ClientServer {
   close(): Promise<void>;
 }
 
-export async function serveTcp(node: TicktockNode, opts: { host?: string; port?: number } = {}): Promise<ClientServer> {
+export async function serveTcp(node: TicktockNode, opts: { host?: string; port?: number; tls?: TlsServerOptions } = {}): Promise<ClientServer> {
   const host = opts.host ?? "127.0.0.1";
   const sockets = new Set<Socket>();
-  const server: Server = createServer((socket) => {
+  const { server, closeAll } = clientListener(opts.tls, (socket) => {
     sockets.add(socket);
     socket.setNoDelay(true);
     socket.on("error", () => {}); // a peer that vanishes is handled by the read loop ending
@@ -53,6 +54,7 @@ export async function serveTcp(node: TicktockNode, opts: { host?: string; port?:
     close: () =>
       new Promise<void>((resolve) => {
         for (const s of sockets) s.destroy();
+        closeAll();
         server.close(() => resolve());
       }),
   };

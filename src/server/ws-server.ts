@@ -1,14 +1,15 @@
 // The client protocol over WebSocket, for browsers: one msgpack message per binary frame, the
-// same sessions and actions as TCP. Binds 127.0.0.1 unless told otherwise.
-import { WebSocketServer, type WebSocket } from "ws";
+// same sessions and actions as TCP. Binds 127.0.0.1 unless told otherwise; wss:// with `tls`.
+import type { WebSocket } from "ws";
 import { decodeValue, encodeValue } from "../wire/codec.js";
 import type { TicktockNode } from "../node/node.js";
 import { ClientSession } from "./session.js";
 import type { ClientServer } from "./tcp-server.js";
+import { webSocketListener, type TlsServerOptions } from "./listener.js";
 
-export async function serveWebSocket(node: TicktockNode, opts: { host?: string; port?: number } = {}): Promise<ClientServer> {
+export async function serveWebSocket(node: TicktockNode, opts: { host?: string; port?: number; tls?: TlsServerOptions } = {}): Promise<ClientServer> {
   const host = opts.host ?? "127.0.0.1";
-  const wss = new WebSocketServer({ host, port: opts.port ?? 0 });
+  const wss = webSocketListener({ host, port: opts.port ?? 0, tls: opts.tls });
   await new Promise<void>((resolve, reject) => {
     wss.once("listening", resolve);
     wss.once("error", reject);

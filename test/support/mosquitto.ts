@@ -12,6 +12,16 @@ export interface Broker {
   kill(): Promise<void>;
   restart(): Promise<void>;
   stop(): Promise<void>;
+  /** With `tls`: mqtts://127.0.0.1:PORT and wss://127.0.0.1:PORT, TLS listeners beside the plain one. */
+  mqttsUrl?: string;
+  wssUrl?: string;
+}
+
+/** PEM files for the broker's TLS listeners (see certs.ts). */
+export interface BrokerTls {
+  ca: string;
+  cert: string;
+  key: string;
 }
 
 export async function freePort(): Promise<number> {
@@ -41,18 +51,25 @@ async function waitForPort(port: number, ms = 10_000): Promise<void> {
   throw new Error(`mosquitto did not listen on 127.0.0.1:${port} within ${ms} ms`);
 }
 
-export async function startMosquitto(opts: { websocketPort?: number } = {}): Promise<Broker> {
+export async function startMosquitto(opts: { websocketPort?: number; tls?: BrokerTls } = {}): Promise<Broker> {
   const dir = mkdtempSync(join(tmpdir(), "ticktock-mosquitto-"));
   const port = await freePort();
   const conf = join(dir, "mosquitto.conf");
   const lines = [`listener ${port} 127.0.0.1`, "allow_anonymous true", "persistence false", "log_dest stderr", "log_type error"];
   if (opts.websocketPort) lines.push(`listener ${opts.websocketPort} 127.0.0.1`, "protocol websockets", "socket_domain ipv4");
+  let tlsPorts: [number, number] | undefined;
+  if (opts.tls) {
+    tlsPorts = [await freePort(), await freePort()];
+    const files = [`cafile ${opts.tls.ca}`, `certfile ${opts.tls.cert}`, `keyfile ${opts.tls.key}`];
+    lines.push(`listener ${tlsPorts[0]} 127.0.0.1`, ...files, `listener ${tlsPorts[1]} 127.0.0.1`, "protocol websockets", "socket_domain ipv4", ...files);
+  }
   writeFileSync(conf, lines.join("\n") + "\n");
   let proc: ChildProcess | undefined;
   const launch = async () => {
     proc = spawn("/usr/sbin/mosquitto", ["-c", conf], { stdio: ["ignore", "ignore", "pipe"] });
     proc.stderr!.on("data", () => {});
     await waitForPort(port);
+    for (const p of tlsPorts ?? []) await waitForPort(p);
   };
   const kill = async () => {
     const p = proc;
@@ -63,5 +80,6 @@ export async function startMosquitto(opts: { websocketPort?: number } = {}): Pro
     });
   };
   await launch();
-  return { url: `mqtt://127.0.0.1:${port}`, port, kill, restart: launch, stop: kill };
+  const tlsUrls = tlsPorts ? { mqttsUrl: `mqtts://127.0.0.1:${tlsPorts[0]}`, wssUrl: `wss://127.0.0.1:${tlsPorts[1]}` } : {};
+  return { url: `mqtt://127.0.0.1:${port}`, port, kill, restart: launch, stop: kill, ...tlsUrls };
 }
