@@ -76,7 +76,7 @@ export function brokerTls(url: string | undefined, o: BrokerTlsFlags): TlsClient
   const given = [o.mqttCa !== undefined && "--mqtt-ca", o.mqttCert !== undefined && "--mqtt-cert", o.mqttKey !== undefined && "--mqtt-key"].filter(Boolean);
   if (given.length === 0) return undefined;
   if (!url || !/^(mqtts|wss):\/\//i.test(url)) {
-    throw new UsageError(`${given.join(", ")} apply to a TLS broker: give --mqtt mqtts://HOST:PORT or wss://HOST:PORT${url ? `, not ${url}` : ""}`);
+    throw new UsageError(`${given.join(", ")} appl${given.length === 1 ? "ies" : "y"} to a TLS broker: give --mqtt mqtts://HOST:PORT or wss://HOST:PORT${url ? `, not ${url}` : ""}`);
   }
   const out: TlsClientOptions = {};
   if (o.mqttCa !== undefined) out.ca = readPem("--mqtt-ca", o.mqttCa, "CERTIFICATE");

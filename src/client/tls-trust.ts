@@ -31,6 +31,7 @@ export function tlsFailure(e: unknown, host: string, caHint = "the ca option"): 
     return `its certificate does not name ${host} (it is for ${names})`;
   }
   if (code === "CERT_HAS_EXPIRED" || code === "CERT_NOT_YET_VALID") return `its certificate is not valid now (${msg})`;
+  if (code.endsWith("_ALERT_CERTIFICATE_REQUIRED")) return "it asks for a client certificate";
   if (NOT_TLS.has(code)) return "it does not speak TLS there (connect without TLS?)";
   if (code.startsWith("ERR_SSL_") || code.startsWith("ERR_TLS_") || code.startsWith("CERT_")) return `the TLS handshake failed (${code}: ${msg})`;
   return undefined;

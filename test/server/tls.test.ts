@@ -73,6 +73,27 @@ describe("TLS brokers: mqtts:// and wss:// (Mosquitto)", () => {
     expect(dataOf(b)).toEqual({ "over.mqtts": 1, "over.wss": 2 });
   });
 
+  it("a broker that asks for a client certificate: refused without one, served with one (what --mqtt-cert/--mqtt-key give)", async () => {
+    const strict = await startMosquitto({ tls: { ca: certs.ca, cert: certs.cert, key: certs.key, requireCertificate: true } });
+    try {
+      const without = new MqttTransport({ url: strict.mqttsUrl!, tls: { ca: pem(certs.ca) }, backoff: { initial: 100, max: 200 } });
+      const details: string[] = [];
+      without.onState((_s, d) => d && details.push(d));
+      void without.start().catch(() => {});
+      await waitFor(() => details.length >= 1, 10_000);
+      await without.close();
+      expect(details[0]).toMatch(/^broker mqtts:\/\/127\.0\.0\.1:\d+ unreachable \(it asks for a client certificate\); retrying in \d+ ms$/);
+      const logs: string[] = [];
+      const transport = new MqttTransport({ url: strict.mqttsUrl!, tls: { ca: pem(certs.ca), cert: pem(certs.cert), key: pem(certs.key) } });
+      const node = new TicktockNode({ ...FAST, storage: fsStorage, name: "tls-cert", transport, log: (_l, line) => logs.push(line) });
+      nodes.push(node);
+      await node.start();
+      expect(transport.state).toBe("connected");
+    } finally {
+      await strict.stop();
+    }
+  });
+
   it("a broker whose certificate is not trusted: one line naming the broker and why, retried", async () => {
     for (const url of [broker.mqttsUrl!, broker.wssUrl!]) {
       const t = new MqttTransport({ url, tls: { ca: pem(certs.otherCa) }, backoff: { initial: 100, max: 200 } });
@@ -203,7 +224,7 @@ describe("TLS from the command line", () => {
     expect(mismatch.code).toBe(2);
     expect(mismatch.stderr).toMatch(/^ticktock: --tls-cert \S+ with --tls-key \S+: not usable \(.*key values mismatch.*\)\n$/);
     const plainBroker = await runToEnd(["node", "x", "--mqtt", broker.url, "--mqtt-ca", certs.ca]);
-    expect(plainBroker).toMatchObject({ code: 2, stderr: `ticktock: --mqtt-ca apply to a TLS broker: give --mqtt mqtts://HOST:PORT or wss://HOST:PORT, not ${broker.url}\n` });
+    expect(plainBroker).toMatchObject({ code: 2, stderr: `ticktock: --mqtt-ca applies to a TLS broker: give --mqtt mqtts://HOST:PORT or wss://HOST:PORT, not ${broker.url}\n` });
     const missing = await runToEnd(["watch", "--mqtt", broker.mqttsUrl!, "--mqtt-ca", "/nonexistent/ca.pem"]);
     expect(missing).toMatchObject({ code: 2, stderr: "ticktock: --mqtt-ca /nonexistent/ca.pem: cannot read it (ENOENT)\n" });
   });

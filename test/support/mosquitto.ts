@@ -22,6 +22,8 @@ export interface BrokerTls {
   ca: string;
   cert: string;
   key: string;
+  /** Refuse clients without a certificate signed by `ca`. */
+  requireCertificate?: boolean;
 }
 
 export async function freePort(): Promise<number> {
@@ -61,6 +63,7 @@ export async function startMosquitto(opts: { websocketPort?: number; tls?: Broke
   if (opts.tls) {
     tlsPorts = [await freePort(), await freePort()];
     const files = [`cafile ${opts.tls.ca}`, `certfile ${opts.tls.cert}`, `keyfile ${opts.tls.key}`];
+    if (opts.tls.requireCertificate) files.push("require_certificate true");
     lines.push(`listener ${tlsPorts[0]} 127.0.0.1`, ...files, `listener ${tlsPorts[1]} 127.0.0.1`, "protocol websockets", "socket_domain ipv4", ...files);
   }
   writeFileSync(conf, lines.join("\n") + "\n");
