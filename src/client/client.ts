@@ -78,7 +78,7 @@ export class KvClient {
     const first = await Promise.race([
       it.next(),
       new Promise<never>((_, reject) => {
-        timer = setTimeout(() => reject(new ClientError(`${server} sent no greeting within ${timeout} ms; is it a MoaT-KV server?`)), timeout);
+        timer = setTimeout(() => reject(new ClientError(`${server} sent no greeting within ${timeout} ms; is it a MoaT-KV server (one serving TLS needs --tls)?`)), timeout);
       }),
     ]).finally(() => clearTimeout(timer));
     if (first.done || !isMap(first.value) || first.value.seq !== 0 || typeof first.value.node !== "string") {

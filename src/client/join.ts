@@ -5,7 +5,7 @@ import type { TicktockNode } from "../node/node.js";
 import { Path } from "../wire/path.js";
 import { PathExpander } from "../wire/relative-path.js";
 import type { InfoMessage, UpdateMessage } from "../wire/messages.js";
-import { connectTcp } from "./tcp.js";
+import { connectTcp, type TcpClientOptions } from "./tcp.js";
 import { login, type Credentials } from "./login.js";
 import type { KvClient } from "./client.js";
 
@@ -22,9 +22,12 @@ async function copyTree(node: TicktockNode, c: KvClient, action: string, base: P
   return entries;
 }
 
-/** `cred`: who to log in as where the server wants a login (as upstream's kv.conn.auth). */
-export async function joinFrom(node: TicktockNode, server: string, cred?: Credentials): Promise<{ entries: number; from: string }> {
-  const c = await connectTcp(server);
+/**
+ * `cred`: who to log in as where the server wants a login (as upstream's kv.conn.auth); `tls`:
+ * talk TLS to it.
+ */
+export async function joinFrom(node: TicktockNode, server: string, cred?: Credentials, tls?: TcpClientOptions["tls"]): Promise<{ entries: number; from: string }> {
+  const c = await connectTcp(server, { tls });
   try {
     await login(c, cred);
     let entries = await copyTree(node, c, "get_tree", new Path());

@@ -7,7 +7,7 @@ import { RangeSet } from "../core/range-set.js";
 import type { EntryStore } from "../node/entry-store.js";
 import type { TicktockNode } from "../node/node.js";
 import type { RangeMap } from "../wire/messages.js";
-import { connectTcp } from "./tcp.js";
+import { connectTcp, type TcpClientOptions } from "./tcp.js";
 import { login, type Credentials } from "./login.js";
 
 /** Upstream's batch size for check_deleted. */
@@ -44,9 +44,10 @@ export function headTickBatches(store: EntryStore, size = CHECK_BATCH): RangeMap
 
 /**
  * Send the node's head ticks to the first reachable deleter (`addressOf`: its client port as
- * host:port, undefined when unknown). Resolves with the deleter used; throws when none could be reached.
+ * host:port, undefined when unknown; over TLS with `tls`). Resolves with the deleter used; throws when
+ * none could be reached.
  */
-export async function resyncDeleted(node: TicktockNode, deleters: string[], addressOf: (name: string) => string | undefined, cred?: Credentials): Promise<string> {
+export async function resyncDeleted(node: TicktockNode, deleters: string[], addressOf: (name: string) => string | undefined, cred?: Credentials, tls?: TcpClientOptions["tls"]): Promise<string> {
   const why: string[] = [];
   for (const d of deleters) {
     const at = addressOf(d);
@@ -56,7 +57,7 @@ export async function resyncDeleted(node: TicktockNode, deleters: string[], addr
     }
     let c;
     try {
-      c = await connectTcp(at);
+      c = await connectTcp(at, { tls });
       await login(c, cred);
     } catch (e) {
       c?.close();

@@ -1,18 +1,27 @@
-// The client protocol over TCP (Node, Deno with node: compatibility).
-import { connect as netConnect } from "node:net";
+// The client protocol over TCP (Node, Deno with node: compatibility), or over TLS with `tls`.
+import { connect as netConnect, type Socket } from "node:net";
+import { connect as tlsConnect } from "node:tls";
 import { framedMessages } from "../wire/message-framer.js";
 import { ClientError, KvClient, parseServer, type ClientOptions } from "./client.js";
+import { tlsFailure, type TlsClientOptions } from "./tls-trust.js";
+
+export interface TcpClientOptions extends ClientOptions {
+  /** Talk TLS: `true` trusts the system's CAs; options give the CA to trust (and a client certificate). */
+  tls?: boolean | TlsClientOptions;
+}
 
 /** Connect to a MoaT-KV server (ticktock or upstream) at "host:port". */
-export async function connectTcp(server?: string, opts: ClientOptions = {}): Promise<KvClient> {
+export async function connectTcp(server?: string, opts: TcpClientOptions = {}): Promise<KvClient> {
   const { host, port } = parseServer(server);
   const name = `${host}:${port}`;
-  const socket = netConnect({ host, port });
+  const tls = opts.tls === true ? {} : opts.tls || undefined;
+  const socket: Socket = tls ? tlsConnect({ host, port, ...(tls as object) }) : netConnect({ host, port });
   await new Promise<void>((resolve, reject) => {
-    socket.once("connect", resolve);
-    socket.once("error", (e: NodeJS.ErrnoException) =>
-      reject(new ClientError(`cannot reach a MoaT-KV server at ${name} (${e.code ?? e.message})`)),
-    );
+    socket.once(tls ? "secureConnect" : "connect", resolve);
+    socket.once("error", (e: NodeJS.ErrnoException) => {
+      const why = tls ? tlsFailure(e, host, "--tls-ca FILE") : undefined;
+      reject(new ClientError(why ? `cannot talk TLS to ${name}: ${why}` : `cannot reach a MoaT-KV server at ${name}${tls ? " over TLS" : ""} (${e.code ?? e.message})`));
+    });
   });
   socket.setNoDelay(true);
   socket.on("error", () => {}); // surfaces as the end of the message stream

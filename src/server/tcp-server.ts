@@ -1,14 +1,15 @@
 // The client protocol on TCP: a bare stream of msgpack maps in both directions, no framing.
-// Binds 127.0.0.1 unless told otherwise. What one client may cost is bounded (limits.ts): the
-// stream is cut into messages by their headers (message-framer.ts), so a message over the limit
-// is refused before its bytes are held.
+// Binds 127.0.0.1 unless told otherwise; TLS with `tls` (a certificate and key). What one client
+// may cost is bounded (limits.ts): the stream is cut into messages by their headers
+// (message-framer.ts), so a message over the limit is refused before its bytes are held.
 
-import { createServer, type Server, type Socket } from "node:net";
+import type { Socket } from "node:net";
 import { decodeValue, encodeValue } from "../wire/codec.js";
 import { MessageFramer, MessageTooLargeError } from "../wire/message-framer.js";
 import type { TicktockNode } from "../node/node.js";
 import { ClientSession } from "./session.js";
 import { IdleTimer, limitsWith, paceFor, showDuration, type ServerLimits } from "./limits.js";
+import { clientListener, type TlsServerOptions } from "./listener.js";
 
 export interface ClientServer {
   host: string;
@@ -20,6 +21,8 @@ export interface ServeOptions {
   host?: string;
   port?: number;
   limits?: Partial<ServerLimits>;
+  /** Serve TLS with this certificate and key (the WebSocket port: wss://). */
+  tls?: TlsServerOptions;
 }
 
 const peerOf = (s: Socket) => `${s.remoteAddress ?? "?"}:${s.remotePort ?? "?"}`;
@@ -29,7 +32,7 @@ export async function serveTcp(node: TicktockNode, opts: ServeOptions = {}): Pro
   const limits = limitsWith(opts.limits);
   const pace = paceFor(limits);
   const sockets = new Set<Socket>();
-  const server: Server = createServer((socket) => {
+  const { server, closeAll } = clientListener(opts.tls && { log: (line) => node.log.warn(line), ...opts.tls }, (socket) => {
     const peer = peerOf(socket);
     socket.on("error", () => {}); // a peer that vanishes is handled by the read loop ending
     if (sockets.size >= limits.maxConnections) {
@@ -109,6 +112,7 @@ export async function serveTcp(node: TicktockNode, opts: ServeOptions = {}): Pro
     close: () =>
       new Promise<void>((resolve) => {
         for (const s of sockets) s.destroy();
+        closeAll();
         server.close(() => resolve());
       }),
   };

@@ -1,5 +1,5 @@
 // The client protocol over WebSocket, for browsers: one msgpack message per binary frame, the
-// same sessions and actions as TCP. Binds 127.0.0.1 unless told otherwise.
+// same sessions and actions as TCP. Binds 127.0.0.1 unless told otherwise; wss:// with `tls`.
 //
 // Browsers let any web page open a WebSocket to any address, localhost included, so a page the
 // operator visits could drive the node (cross-site WebSocket hijacking). A browser always says
@@ -8,12 +8,13 @@
 // CLI, Node, Deno, edge functions) are not web pages and are let in. The limits of limits.ts
 // apply as on TCP; a frame over maxMessage is refused from its header (ws's maxPayload).
 
-import { WebSocketServer, type WebSocket } from "ws";
+import type { WebSocket } from "ws";
 import { decodeValue, encodeValue } from "../wire/codec.js";
 import type { TicktockNode } from "../node/node.js";
 import { ClientSession } from "./session.js";
 import { IdleTimer, limitsWith, paceFor, showDuration } from "./limits.js";
 import type { ClientServer, ServeOptions } from "./tcp-server.js";
+import { webSocketListener } from "./listener.js";
 
 export interface WebSocketServeOptions extends ServeOptions {
   /**
@@ -42,9 +43,8 @@ export async function serveWebSocket(node: TicktockNode, opts: WebSocketServeOpt
   const pace = paceFor(limits);
   const origins = opts.origins ?? [];
   const allowed = (o: string) => origins === "*" || (origins instanceof Set ? origins.has(o) : (origins as readonly string[]).includes(o));
-  const wss = new WebSocketServer({
-    host,
-    port: opts.port ?? 0,
+  const tls = opts.tls && { log: (line: string) => node.log.warn(line), ...opts.tls };
+  const wss = webSocketListener({ host, port: opts.port ?? 0, tls }, {
     maxPayload: limits.maxMessage,
     verifyClient: ({ origin, req }, done) => {
       const peer = `${req.socket.remoteAddress ?? "?"}:${req.socket.remotePort ?? "?"}`;

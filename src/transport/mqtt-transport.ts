@@ -5,10 +5,13 @@
 import mqtt, { type MqttClient } from "mqtt";
 import { ACTIONS, topicFor, type Action, type GossipTransport, type TransportState } from "./transport.js";
 import { Backoff, type BackoffOptions } from "./backoff.js";
+import { tlsFailure, type TlsClientOptions } from "../client/tls-trust.js";
 
 export interface MqttTransportOptions {
-  /** Broker URL: mqtt://127.0.0.1:1883, ws://127.0.0.1:8080 ... */
+  /** Broker URL: mqtt://127.0.0.1:1883, ws://127.0.0.1:8080, mqtts:// or wss:// (TLS) ... */
   url: string;
+  /** For mqtts:// and wss://: the CA to trust (and a client certificate), instead of the system's CAs. */
+  tls?: TlsClientOptions;
   /** Root path of the topics. Default "moat.kv". */
   root?: string;
   /** Client id (default: random). */
@@ -53,6 +56,7 @@ export class MqttTransport implements GossipTransport {
       reconnectPeriod: this.#backoff.next(),
       connectTimeout: this.#opts.connectTimeout ?? 10_000,
       clean: true,
+      ...(this.#opts.tls as object),
     });
     this.#client = client;
     client.on("message", (topic, payload) => {
@@ -79,7 +83,7 @@ export class MqttTransport implements GossipTransport {
     });
     client.on("error", (err) => {
       // reported with the close that follows, as one line
-      this.#lastError = err.message;
+      this.#lastError = tlsFailure(err, client.options.hostname ?? "", "--mqtt-ca FILE") ?? err.message;
     });
     return new Promise((resolve, reject) => {
       const done = (s: TransportState) => {

@@ -14,6 +14,18 @@ export interface Broker {
   stop(): Promise<void>;
   /** What the broker wrote to stderr (its log, at the levels asked for). */
   log(): string;
+  /** With `tls`: mqtts://127.0.0.1:PORT and wss://127.0.0.1:PORT, TLS listeners beside the plain one. */
+  mqttsUrl?: string;
+  wssUrl?: string;
+}
+
+/** PEM files for the broker's TLS listeners (see certs.ts). */
+export interface BrokerTls {
+  ca: string;
+  cert: string;
+  key: string;
+  /** Refuse clients without a certificate signed by `ca`. */
+  requireCertificate?: boolean;
 }
 
 export interface MosquittoOptions {
@@ -22,6 +34,7 @@ export interface MosquittoOptions {
   extra?: string[];
   /** Log types to write (default: error). */
   logTypes?: string[];
+  tls?: BrokerTls;
 }
 
 export async function freePort(): Promise<number> {
@@ -57,6 +70,13 @@ export async function startMosquitto(opts: MosquittoOptions = {}): Promise<Broke
   const conf = join(dir, "mosquitto.conf");
   const lines = [`listener ${port} 127.0.0.1`, "allow_anonymous true", "persistence false", "log_dest stderr", ...(opts.logTypes ?? ["error"]).map((t) => `log_type ${t}`)];
   if (opts.websocketPort) lines.push(`listener ${opts.websocketPort} 127.0.0.1`, "protocol websockets", "socket_domain ipv4");
+  let tlsPorts: [number, number] | undefined;
+  if (opts.tls) {
+    tlsPorts = [await freePort(), await freePort()];
+    const files = [`cafile ${opts.tls.ca}`, `certfile ${opts.tls.cert}`, `keyfile ${opts.tls.key}`];
+    if (opts.tls.requireCertificate) files.push("require_certificate true");
+    lines.push(`listener ${tlsPorts[0]} 127.0.0.1`, ...files, `listener ${tlsPorts[1]} 127.0.0.1`, "protocol websockets", "socket_domain ipv4", ...files);
+  }
   lines.push(...(opts.extra ?? []));
   writeFileSync(conf, lines.join("\n") + "\n");
   let proc: ChildProcess | undefined;
@@ -65,6 +85,7 @@ export async function startMosquitto(opts: MosquittoOptions = {}): Promise<Broke
     proc = spawn("/usr/sbin/mosquitto", ["-c", conf], { stdio: ["ignore", "ignore", "pipe"] });
     proc.stderr!.on("data", (d) => (log = (log + d).slice(-20_000)));
     await waitForPort(port);
+    for (const p of tlsPorts ?? []) await waitForPort(p);
   };
   const kill = async () => {
     const p = proc;
@@ -75,5 +96,6 @@ export async function startMosquitto(opts: MosquittoOptions = {}): Promise<Broke
     });
   };
   await launch();
-  return { url: `mqtt://127.0.0.1:${port}`, port, kill, restart: launch, stop: kill, log: () => log };
+  const tlsUrls = tlsPorts ? { mqttsUrl: `mqtts://127.0.0.1:${tlsPorts[0]}`, wssUrl: `wss://127.0.0.1:${tlsPorts[1]}` } : {};
+  return { url: `mqtt://127.0.0.1:${port}`, port, kill, restart: launch, stop: kill, log: () => log, ...tlsUrls };
 }

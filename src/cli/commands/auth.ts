@@ -11,11 +11,11 @@ import type { KvClient, Msg } from "../../client/client.js";
 import { authenticate, sealedPassword, parseCredentials } from "../../client/login.js";
 import { ROLES, USER_NAME } from "../../auth/user-records.js";
 import { Path } from "../../wire/path.js";
-import { SERVER_HELP, withClient } from "../connect.js";
+import { SERVER_HELP, TLS_CA_HELP, TLS_HELP, withClient, type ServerFlags } from "../connect.js";
 import { toJson, toYaml } from "../output.js";
 import { UsageError } from "../process.js";
 
-interface Common { method?: string; server?: string; json?: boolean }
+interface Common extends ServerFlags { method?: string; json?: boolean }
 
 /** The method to work on: -m, the server's current one, its only one, or password. */
 async function methodOf(c: KvClient, o: Common): Promise<string> {
@@ -81,7 +81,7 @@ export function register(program: Command): void {
     .command("auth")
     .description("set up and manage logins (upstream's kv auth): users, the current method, turning auth on and off")
     .option("-m, --method <method>", "the auth method to work on: password or root (- with init: none)")
-    .option("--server <host:port>", SERVER_HELP)
+    .option("--server <host:port>", SERVER_HELP).option("--tls", TLS_HELP).option("--tls-ca <file>", TLS_CA_HELP)
     .option("--json", "print JSON instead of YAML")
     .addHelpText("after", `
 Examples:
@@ -98,7 +98,7 @@ Upstream's forms work too: auth -m password user add name=joe password=secret1`)
     .description("the auth methods the server has records for")
     .action(async (_o, cmd: Command) => {
       const o = opts(cmd);
-      await withClient(o.server, async (c) => {
+      await withClient(o, async (c) => {
         const r = await c.request("enum_internal", { path: new Path(["auth"]), with_data: false, empty: true, nchain: 0 }).catch(() => ({ result: [] }));
         const cur = (await c.request("get_internal", { path: new Path(["auth"]) })).value as Msg | undefined;
         if (o.json) return print({ methods: r.result, current: cur?.current ?? null }, true);
@@ -112,7 +112,7 @@ Upstream's forms work too: auth -m password user add name=joe password=secret1`)
     .option("-s, --switch", "switch from another method (or off), as upstream's -s")
     .action(async (o2: { switch?: boolean }, cmd: Command) => {
       const o = opts(cmd);
-      await withClient(o.server, async (c) => {
+      await withClient(o, async (c) => {
         const cur = (await c.request("get_internal", { path: new Path(["auth"]) })).value as Msg | undefined;
         if (typeof cur?.current === "string" && !o2.switch) throw new UsageError(`auth is on already (method ${cur.current}); use init -s to switch, -m - init -s to turn it off`);
         const typ = o.method === "-" ? null : await methodOf(c, o);
@@ -129,7 +129,7 @@ Upstream's forms work too: auth -m password user add name=joe password=secret1`)
     .option("-v, --verbose", "print the records")
     .action(async (o2: { verbose?: boolean }, cmd: Command) => {
       const o = opts(cmd);
-      await withClient(o.server, async (c) => {
+      await withClient(o, async (c) => {
         const typ = await methodOf(c, o);
         const all: Msg[] = [];
         for await (const r of c.stream("auth_list", { typ, kind: "user", nchain: o2.verbose ? 1 : 0 })) {
@@ -146,7 +146,7 @@ Upstream's forms work too: auth -m password user add name=joe password=secret1`)
     .argument("<name>", "the user")
     .action(async (name: string, _o, cmd: Command) => {
       const o = opts(cmd);
-      await withClient(o.server, async (c) => {
+      await withClient(o, async (c) => {
         const typ = await methodOf(c, o);
         const r = await c.request("auth_get", { typ, kind: "user", ident: typ === "root" ? "*" : name, nchain: 2 });
         print({ name, ...strip(r) }, o.json);
@@ -164,7 +164,7 @@ Upstream's forms work too: auth -m password user add name=joe password=secret1`)
       const kw = userWords(words);
       if (o2.role !== undefined) kw.role = o2.role;
       const password = passwordFrom(kw, o2.newPasswordFile);
-      await withClient(o.server, async (c) => {
+      await withClient(o, async (c) => {
         const typ = await methodOf(c, o);
         if (typ === "password" && kw.name === undefined) throw new UsageError("user add: which user? give NAME or name=NAME");
         const r = await setUser(c, typ, kw.name ?? "*", kw, password, true);
@@ -186,7 +186,7 @@ Upstream's forms work too: auth -m password user add name=joe password=secret1`)
       if (o2.role !== undefined) kw.role = o2.role;
       const password = passwordFrom(kw, o2.newPasswordFile);
       if (password === undefined && kw.role === undefined) throw new UsageError("user mod: nothing to change; give password=… (or --new-password-file) or --role");
-      await withClient(o.server, async (c) => {
+      await withClient(o, async (c) => {
         const r = await setUser(c, await methodOf(c, o), name, kw, password, false);
         if (o.json) print(strip(r), true);
         else process.stdout.write(`${name}\n`);
@@ -199,7 +199,7 @@ Upstream's forms work too: auth -m password user add name=joe password=secret1`)
     .argument("<name>", "the user")
     .action(async (name: string, _o, cmd: Command) => {
       const o = opts(cmd);
-      await withClient(o.server, async (c) => {
+      await withClient(o, async (c) => {
         const typ = await methodOf(c, o);
         const cur = await c.request("auth_get", { typ, kind: "user", ident: typ === "root" ? "*" : name, nchain: 2 });
         await c.request("delete_internal", { path: new Path(["auth", typ, "user", typ === "root" ? "*" : name]), chain: cur.chain });
@@ -220,7 +220,7 @@ Upstream's forms work too: auth -m password user add name=joe password=secret1`)
           throw new UsageError((e as Error).message);
         }
       })();
-      await withClient(o.server, async (c) => {
+      await withClient(o, async (c) => {
         await authenticate(c, cred);
         process.stdout.write("OK.\n");
       });

@@ -7,7 +7,7 @@ import type { Command } from "commander";
 import { formatPath, parsePath } from "../../wire/path-text.js";
 import { Path, type PathElement } from "../../wire/path.js";
 import { PathExpander } from "../../wire/relative-path.js";
-import { SERVER_HELP, withClient } from "../connect.js";
+import { SERVER_HELP, TLS_CA_HELP, TLS_HELP, withClient } from "../connect.js";
 import { formatValue, toJson, toYaml } from "../output.js";
 import { LiteralError, parseLiteral } from "../literal.js";
 import { UsageError, intOption } from "../process.js";
@@ -97,11 +97,11 @@ Paths: one.two.three, ":" for the root, ":1" a number, ":t" true, "::" a colon, 
     .option("-d, --as-dict <key>", "with -r: nest the subtree as maps, each value under this key (-d _)")
     .option("-m, --max-depth <n>", "with -r: how deep", intOption("--max-depth", 0, 1_000_000))
     .option("-M, --min-depth <n>", "with -r: from how deep", intOption("--min-depth", 0, 1_000_000))
-    .option("--server <host:port>", SERVER_HELP)
+    .option("--server <host:port>", SERVER_HELP).option("--tls", TLS_HELP).option("--tls-ca <file>", TLS_CA_HELP)
     .option("--json", "print JSON")
     .action(async (text: string, o: { recursive?: boolean; asDict?: string; maxDepth?: number; minDepth?: number; server?: string; json?: boolean }) => {
       const path = pathArg(text);
-      await withClient(o.server, async (c) => {
+      await withClient(o, async (c) => {
         if (!o.recursive) {
           const r = await c.request("get_value", { path, nchain: 0 });
           if (!("value" in r)) {
@@ -132,7 +132,7 @@ Paths: one.two.three, ":" for the root, ":1" a number, ":t" true, "::" a colon, 
     .option("-v, --value <subpath text...>", "put TEXT at SUBPATH of the value (':' = the value itself)", collect(["k", "v"]))
     .option("-e, --eval <subpath literal...>", "put a literal (123, 'x', b'x', True, None; '-' removes SUBPATH) at SUBPATH", collect(["k", "v"]))
     .option("-p, --path <subpath path...>", "put a path (one.two) at SUBPATH", collect(["k", "v"]))
-    .option("--server <host:port>", SERVER_HELP)
+    .option("--server <host:port>", SERVER_HELP).option("--tls", TLS_HELP).option("--tls-ca <file>", TLS_CA_HELP)
     .addHelpText("after", `
 The pairs apply in upstream's order (-v, then -e, then -p) to the value there now, so
 "-e a 1" on {b: 2} gives {a: 1, b: 2}; ":" replaces the whole value, and "-e : -" deletes it.
@@ -161,7 +161,7 @@ Examples:
         }
       });
       if (parsed.some((x) => x.at.length === 0) && parsed.length > 1) throw new UsageError("':' sets the whole value: it cannot be combined with other pairs");
-      await withClient(o.server, async (c) => {
+      await withClient(o, async (c) => {
         const cur = await c.request("get_value", { path, nchain: 2 });
         let value: unknown = "value" in cur ? cur.value : REMOVE;
         for (const { at, v } of parsed) value = setAt(value, at, v);
@@ -175,9 +175,9 @@ Examples:
     .command("delete")
     .argument("<path>", "the path: one.two.three, ':' for the root")
     .description("delete the value at the path")
-    .option("--server <host:port>", SERVER_HELP)
+    .option("--server <host:port>", SERVER_HELP).option("--tls", TLS_HELP).option("--tls-ca <file>", TLS_CA_HELP)
     .action(async (text: string, o: { server?: string }) => {
       const path = pathArg(text);
-      await withClient(o.server, (c) => c.request("delete_value", { path, nchain: false }));
+      await withClient(o, (c) => c.request("delete_value", { path, nchain: false }));
     });
 }

@@ -6,7 +6,7 @@
 import type { Command } from "commander";
 import type { Msg } from "../../client/client.js";
 import { Path } from "../../wire/path.js";
-import { SERVER_HELP, withClient } from "../connect.js";
+import { SERVER_HELP, TLS_CA_HELP, TLS_HELP, withClient } from "../connect.js";
 import { toJson, toYaml } from "../output.js";
 
 const LIST = new Path(["actor", "del"]);
@@ -30,7 +30,7 @@ export function registerDeleter(internal: Command): void {
     .description("show or change the deleter list: the nodes that must all see a deletion before tombstones are purged")
     .argument("[words...]", "NODE... to add; `add NODE...`; `delete NODE...` (delete alone: clear the list)")
     .option("-d, --delete", "remove the named nodes (none named: clear the list), as upstream's -d")
-    .option("--server <host:port>", SERVER_HELP)
+    .option("--server <host:port>", SERVER_HELP).option("--tls", TLS_HELP).option("--tls-ca <file>", TLS_CA_HELP)
     .option("--json", "print JSON instead of YAML")
     .addHelpText("after", `
 There should be one deleter in every possible network partition, and every node with permanent
@@ -46,7 +46,7 @@ storage should be one. Examples:
         nodes = words.slice(1);
       }
       const change = remove || nodes.length > 0;
-      await withClient(o.server, async (c) => {
+      await withClient(o, async (c) => {
         const res = await c.request("get_internal", { path: LIST, nchain: change ? 3 : 2 });
         if (!change) return print(res, o.json);
         const value = { nodes: changedList(res.value, nodes, remove) };

@@ -5,7 +5,7 @@ import { RangeSet } from "../../core/range-set.js";
 import type { Msg } from "../../client/client.js";
 import { applyMark, markTarget, planMark } from "../../console/repair.js";
 import type { RangeMap } from "../../wire/messages.js";
-import { SERVER_HELP, withClient } from "../connect.js";
+import { SERVER_HELP, TLS_CA_HELP, TLS_HELP, withClient } from "../connect.js";
 import { toJson, toYaml } from "../output.js";
 import { UsageError } from "../process.js";
 import { init } from "../../core/range-set.js";
@@ -90,12 +90,12 @@ export function register(program: Command): void {
       .command("state")
       .description("print a server's tick state (get_state), as upstream's `internal state`")
       .option("-D, --debug", "the server's debugging information")
-      .option("--server <host:port>", SERVER_HELP),
+      .option("--server <host:port>", SERVER_HELP).option("--tls", TLS_HELP).option("--tls-ca <file>", TLS_CA_HELP),
   )
     .addHelpText("after", "\nExample, the seed's first step:\n  ticktock internal state -ndmrk --server 127.0.0.1:27586")
     .action(async (o: StateOptions & { debug?: boolean; server?: string; json?: boolean }) => {
       const req = { ...stateRequest(o), ...(o.debug ? { debug: true } : {}) };
-      const reply = await withClient(o.server, (c) => c.request("get_state", req));
+      const reply = await withClient(o, (c) => c.request("get_state", req));
       process.stdout.write(formatStateCommand(reply, o.json));
     });
 
@@ -108,7 +108,7 @@ export function register(program: Command): void {
     .option("-b, --broadcast", "send the same mark to every server")
     .option("-n, --node <source>", "the node the mark claims to come from (servers of that name ignore it)")
     .option("--dry-run", "show what would change and which entries could resurface; change nothing")
-    .option("--server <host:port>", SERVER_HELP)
+    .option("--server <host:port>", SERVER_HELP).option("--tls", TLS_HELP).option("--tls-ca <file>", TLS_CA_HELP)
     .option("--json", "print JSON instead of YAML")
     .addHelpText("after", `
 Examples (the seed's repair):
@@ -119,7 +119,7 @@ Examples (the seed's repair):
       await init();
       const kind = o.deleted ? "deleted" : "superseded";
       if (tickArgs.length > 0 && node === "") throw new UsageError('ticks need a node name; the empty name "" marks every node\'s missing ticks, without ticks');
-      await withClient(o.server, async (c) => {
+      await withClient(o, async (c) => {
         let ticks: RangeMap[string] | "missing" = "missing";
         if (tickArgs.length > 0) {
           using r = RangeSet.fromState(tickArgs.map(tickArg));

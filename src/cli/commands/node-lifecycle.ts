@@ -9,7 +9,7 @@
 
 import type { Command } from "commander";
 import type { KvClient, Msg } from "../../client/client.js";
-import { SERVER_HELP, withClient } from "../connect.js";
+import { SERVER_HELP, TLS_CA_HELP, TLS_HELP, withClient } from "../connect.js";
 import { toJson } from "../output.js";
 import { UsageError } from "../process.js";
 
@@ -43,7 +43,7 @@ export function registerNodeLifecycle(internal: Command): void {
     .option("-n, --num <count>", "at most this many ticks")
     .option("-c, --current", "only ticks whose change is the newest of its entry (what keeps the node from being dropped)")
     .option("-C, --copy", "rewrite those entries unchanged, so that the node no longer has current data")
-    .option("--server <host:port>", SERVER_HELP)
+    .option("--server <host:port>", SERVER_HELP).option("--tls", TLS_HELP).option("--tls-ca <file>", TLS_CA_HELP)
     .option("--json", "print JSON instead of one tick a line")
     .addHelpText("after", `
 Retiring a node that left the cluster for good (as upstream's CLI):
@@ -52,7 +52,7 @@ Retiring a node that left the cluster for good (as upstream's CLI):
   ticktock internal kill ghost        drop ghost on every server: its missing ticks are no longer asked for`)
     .action(async (node: string, o: { num?: string; current?: boolean; copy?: boolean; server?: string; json?: boolean }) => {
       const max = count(o.num);
-      await withClient(o.server, async (c) => {
+      await withClient(o, async (c) => {
         const res = await c.request("enum_node", { node, ...(max ? { max } : {}), current: !!(o.current || o.copy) });
         const ticks = Array.isArray(res.result) ? res.result : [];
         const out = o.copy ? await copyCurrent(c, node, ticks) : ticks;
@@ -68,13 +68,13 @@ Retiring a node that left the cluster for good (as upstream's CLI):
     .command("kill")
     .description("drop a node from the cluster (kill_node): refused while it still has current data")
     .argument("<node>", "the node")
-    .option("--server <host:port>", SERVER_HELP)
+    .option("--server <host:port>", SERVER_HELP).option("--tls", TLS_HELP).option("--tls-ca <file>", TLS_CA_HELP)
     .addHelpText("after", `
 The server forgets the node and tells every server (info {node_drop}); each forgets it too unless
 one of the node's changes is still the newest of an entry it holds. Use \`internal enum -C NODE\`
 first when the node still has current data.`)
     .action(async (node: string, o: { server?: string }) => {
-      await withClient(o.server, async (c) => {
+      await withClient(o, async (c) => {
         await c.request("kill_node", { node });
         process.stdout.write(`dropped node ${node} on ${c.server}; every server was told\n`);
       });

@@ -16,8 +16,9 @@ import { PING_DEFAULTS, verifyConfig } from "../../node/actor/messages.js";
 import { chunkLength } from "../../wire/message-pieces.js";
 import { addClientPortOptions, clientPortSettings, type ClientPortOptions } from "../client-port-options.js";
 import type { WebSocketServeOptions } from "../../server/ws-server.js";
+import { brokerTls, brokerTlsOptions, clientTls, serverTls, type BrokerTlsFlags, type ClientTlsFlags, type ServerTlsFlags } from "../tls-flags.js";
 
-export interface NodeCommandOptions extends ClientPortOptions {
+export interface NodeCommandOptions extends ClientPortOptions, ServerTlsFlags, ClientTlsFlags, BrokerTlsFlags {
   mqtt?: string;
   root: string;
   host: string;
@@ -86,11 +87,15 @@ export function register(program: Command): void {
     .command("node")
     .description("run a MoaT-KV server node: gossip over MQTT, serve the client protocol")
     .argument("<name>", "this node's name in the cluster")
-    .option("--mqtt <url>", "MQTT broker URL (default: start an embedded broker on 127.0.0.1)")
+    .option("--mqtt <url>", "MQTT broker URL: mqtt://, ws://; mqtts://, wss:// with TLS (default: start an embedded broker on 127.0.0.1)")
     .option("--root <path>", "topic root: moat.kv gossips on moat/kv/update, info, ping, del", "moat.kv")
     .option("--host <address>", "address for the client protocol", "127.0.0.1")
     .option("--port <port>", "port for the client protocol (0: any free port)", intOption("--port", 0, 65535), 27586)
     .option("--ws-port <port>", "also serve the client protocol over WebSocket on this port, for browsers", intOption("--ws-port", 0, 65535))
+    .option("--tls-cert <file>", "serve the client port over TLS, and --ws-port as wss://, with this certificate (PEM; with --tls-key)")
+    .option("--tls-key <file>", "the private key (PEM) of --tls-cert")
+    .option("--tls", "reach other servers (--join, --hostmap) over TLS, trusting the system's CAs or --tls-ca")
+    .option("--tls-ca <file>", "trust this CA certificate (PEM) when reaching other servers over TLS; implies --tls")
     .option("--load <file>", "read this state file at start-up (upstream's format)")
     .option("--save <file>", "write a snapshot to this file, then append every change")
     .option("--join <host:port>", "copy data and state from this running server before serving")
@@ -113,7 +118,11 @@ or marked. --force serves anyway; --authoritative marks every gap superseded at 
 The node takes part in upstream's actor protocol (pings on <root>/ping). Without --join and
 without data of its own, a node with --hostmap entries waits for the actor to name a ready
 server and copies from it, as an upstream server does:
-  ticktock node test3 --mqtt mqtt://127.0.0.1:1883 --port 27588 --hostmap test1=127.0.0.1:27586`)
+  ticktock node test3 --mqtt mqtt://127.0.0.1:1883 --port 27588 --hostmap test1=127.0.0.1:27586
+With TLS on every port (the broker's CA, this node's certificate, the CA of the others'):
+  ticktock node test4 --mqtt mqtts://broker:8883 --mqtt-ca ca.pem --tls-cert test4.pem --tls-key test4.key \
+      --tls-ca ca.pem --join test1.example:27586`);
+  brokerTlsOptions(cmd)
     .action(async (name: string, o: NodeCommandOptions) => {
       if (o.force && o.authoritative) throw new UsageError("--force and --authoritative contradict each other: pick one");
       if (o.splitOver > 0) {
@@ -128,8 +137,9 @@ server and copies from it, as an upstream server does:
       } catch (e) {
         throw new UsageError((e as Error).message);
       }
-      await init();
       const say = (line: string) => process.stderr.write(`ticktock ${name}: ${line}\n`);
+      const tls = serverTls(o, say), peerTls = clientTls(o), mqttTls = brokerTls(o.mqtt, o);
+      await init();
       let broker: EmbeddedBroker | undefined;
       let url = o.mqtt;
       if (!url) {
@@ -138,30 +148,30 @@ server and copies from it, as an upstream server does:
         say(`no --mqtt given: started an embedded MQTT broker at ${url}`);
       }
       const node = new TicktockNode({
-        name, transport: new MqttTransport({ url, root: o.root }), load: o.load, save: o.save, storage: fsStorage, force: o.force, authoritative: o.authoritative,
+        name, transport: new MqttTransport({ url, root: o.root, tls: mqttTls }), load: o.load, save: o.save, storage: fsStorage, force: o.force, authoritative: o.authoritative,
         startupWait: o.startupWait, splitOver: o.splitOver, maxMessage: o.maxMessage, actor: { cycle: o.pingCycle, gap: o.pingGap },
         fetch: Object.keys(o.hostmap).length === 0 ? undefined : async (n, source) => {
           const at = o.hostmap[source];
           if (!at) throw new Error(`no --hostmap entry for ${source}`);
-          const r = await joinFrom(n, at, credentials());
+          const r = await joinFrom(n, at, credentials(), peerTls);
           say(`copied ${r.entries} entries and the tick state from ${r.from} at ${at}, a ready server named by the actor`);
         },
         deleter: {
           resync: async (n, deleters) => {
-            const used = await resyncDeleted(n, deleters, (d) => o.hostmap[d], credentials());
+            const used = await resyncDeleted(n, deleters, (d) => o.hostmap[d], credentials(), peerTls);
             say(`behind the deleters: sent our entries' ticks to ${used} (check_deleted)`);
           },
         },
         join: o.join ? async (n) => {
-          const r = await joinFrom(n, o.join!, credentials());
+          const r = await joinFrom(n, o.join!, credentials(), peerTls);
           say(`copied ${r.entries} entries and the tick state from ${r.from} at ${o.join}`);
         } : undefined,
       });
       const { limits, origins } = clientPortSettings(o);
-      const server = await listen(node, o.host, o.port, { limits });
-      say(`client protocol on ${server.host}:${server.port}; connecting to ${url}`);
-      const ws = o.wsPort === undefined ? undefined : await listenWebSocket(node, o.host, o.wsPort, { limits, origins });
-      if (ws) say(`client protocol over WebSocket on ws://${ws.host}:${ws.port}; web pages from ${origins === "*" ? "any origin (--ws-origin *)" : origins.join(", ")} may use it`);
+      const server = await listen(node, o.host, o.port, { limits, tls });
+      say(`client protocol on ${server.host}:${server.port}${tls ? " (TLS)" : ""}; connecting to ${url}`);
+      const ws = o.wsPort === undefined ? undefined : await listenWebSocket(node, o.host, o.wsPort, { limits, origins, tls });
+      if (ws) say(`client protocol over WebSocket on ${tls ? "wss" : "ws"}://${ws.host}:${ws.port}; web pages from ${origins === "*" ? "any origin (--ws-origin *)" : origins.join(", ")} may use it`);
       const done = onShutdown(async () => {
         say("stopping");
         await ws?.close();

@@ -6,7 +6,8 @@ import { ClusterObserver, type ClusterSnapshot } from "../../observer/cluster-ob
 import { MqttTransport } from "../../transport/mqtt-transport.js";
 import { formatMissing } from "../../node/errors.js";
 import { toJson } from "../output.js";
-import { withClient } from "../connect.js";
+import { TLS_CA_HELP, TLS_HELP, withClient, type ServerFlags } from "../connect.js";
+import { brokerTls, brokerTlsOptions, type BrokerTlsFlags } from "../tls-flags.js";
 import { intOption, onShutdown } from "../process.js";
 
 const pad = (s: string, n: number) => (s.length >= n ? s : s + " ".repeat(n - s.length));
@@ -37,18 +38,22 @@ export function renderSnapshot(s: ClusterSnapshot, header: string, feedLines = 8
 }
 
 export function register(program: Command): void {
-  program
+  const cmd = program
     .command("watch")
     .description("follow a cluster's gossip without being a node: who has which ticks, what is missing where")
-    .option("--mqtt <url>", "the cluster's broker (mqtt://, or ws:// for MQTT over WebSocket)", "mqtt://127.0.0.1:1883")
+    .option("--mqtt <url>", "the cluster's broker (mqtt://, or ws:// for MQTT over WebSocket; mqtts://, wss:// with TLS)", "mqtt://127.0.0.1:1883")
     .option("--root <path>", "topic root", "moat.kv")
     .option("--server <host:port>", "seed the view from this server's state first (ticks published before the watch began)")
+    .option("--tls", TLS_HELP)
+    .option("--tls-ca <file>", TLS_CA_HELP)
     .option("--json", "JSON lines (the default when stdout is not a terminal)")
-    .option("--interval <ms>", "redraw at most this often", intOption("--interval", 50, 60_000), 500)
-    .action(async (o: { mqtt: string; root: string; server?: string; json?: boolean; interval: number }) => {
+    .option("--interval <ms>", "redraw at most this often", intOption("--interval", 50, 60_000), 500);
+  brokerTlsOptions(cmd)
+    .action(async (o: { mqtt: string; root: string; json?: boolean; interval: number } & ServerFlags & BrokerTlsFlags) => {
+      const tls = brokerTls(o.mqtt, o);
       await init();
       const observer = new ClusterObserver({
-        transport: new MqttTransport({ url: o.mqtt, root: o.root }),
+        transport: new MqttTransport({ url: o.mqtt, root: o.root, tls }),
         // connection trouble and dropped garbage, as one line each on stderr
         log: (level, line) => {
           if (level !== "debug") process.stderr.write(`${line.replace(/^ticktock \u0000observer: /, "ticktock watch: ")}\n`);
@@ -84,7 +89,7 @@ export function register(program: Command): void {
         if (observer.node.mode !== "stopped") throw e;
         return; // stopped while waiting for the broker
       }
-      if (o.server) observer.seed(await withClient(o.server, (c) => c.request("get_state", { nodes: true, known: true, present: true, deleted: true })));
+      if (o.server) observer.seed(await withClient(o, (c) => c.request("get_state", { nodes: true, known: true, present: true, deleted: true })));
       draw();
       await done;
     });
