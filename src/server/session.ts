@@ -9,9 +9,11 @@
 import { show } from "../core/errors.js";
 import { isMap } from "../wire/parse.js";
 import type { TicktockNode } from "../node/node.js";
-import { ACTIONS } from "./actions.js";
 import { SessionAuth, greetingAuth } from "./auth/auth-state.js";
 import { refusal } from "./auth/gate.js";
+
+/** The actions a session serves, by name (actions.ts's ACTIONS; the carrier passes them in). */
+export type ActionTable = Readonly<Record<string, (s: ClientSession, msg: Record<string, unknown>, seq: number) => Record<string, unknown> | void>>;
 
 /** How a session sends and hangs up; the carrier (TCP, WebSocket) provides it. */
 export interface SessionIO {
@@ -103,7 +105,7 @@ export class ClientSession {
   /** Who this connection is (auth on: nobody until `auth`), and its Diffie-Hellman key. */
   readonly auth: SessionAuth;
 
-  constructor(readonly node: TicktockNode, readonly io: SessionIO) {
+  constructor(readonly node: TicktockNode, readonly io: SessionIO, readonly actions: ActionTable) {
     this.auth = new SessionAuth(node.store);
   }
 
@@ -146,12 +148,12 @@ export class ClientSession {
     if (msg.state === "ack" || msg.state === "end") return; // flow control for streams: nothing to do here
     const action = msg.action;
     if (typeof action !== "string") {
-      this.reply(seq, { error: `request ${seq} has no action; expected one of ${Object.keys(ACTIONS).join(", ")}` });
+      this.reply(seq, { error: `request ${seq} has no action; expected one of ${Object.keys(this.actions).join(", ")}` });
       return;
     }
-    const handler = Object.hasOwn(ACTIONS, action) ? ACTIONS[action] : undefined;
+    const handler = Object.hasOwn(this.actions, action) ? this.actions[action] : undefined;
     if (!handler) {
-      this.reply(seq, { error: `unknown action ${show(action)}; this server knows ${Object.keys(ACTIONS).join(", ")}` });
+      this.reply(seq, { error: `unknown action ${show(action)}; this server knows ${Object.keys(this.actions).join(", ")}` });
       return;
     }
     const refused = refusal(this.auth, action, msg);

@@ -8,6 +8,7 @@ import { decodeValue, encodeValue } from "../wire/codec.js";
 import { MessageFramer, MessageTooLargeError } from "../wire/message-framer.js";
 import type { TicktockNode } from "../node/node.js";
 import { ClientSession } from "./session.js";
+import { ACTIONS } from "./actions.js";
 import { IdleTimer, limitsWith, paceFor, showDuration, type ServerLimits } from "./limits.js";
 import { clientListener, type TlsServerOptions } from "./listener.js";
 
@@ -71,7 +72,7 @@ export async function serveTcp(node: TicktockNode, opts: ServeOptions = {}): Pro
         };
         socket.on("drain", done).on("close", done);
       }),
-    });
+    }, ACTIONS);
     const idle = new IdleTimer(limits.idleTimeout, () => session.streams.size > 0, () => refuse(`idle for ${showDuration(limits.idleTimeout)}`));
     session.open();
     void (async () => {

@@ -12,6 +12,7 @@ import type { WebSocket } from "ws";
 import { decodeValue, encodeValue } from "../wire/codec.js";
 import type { TicktockNode } from "../node/node.js";
 import { ClientSession } from "./session.js";
+import { ACTIONS } from "./actions.js";
 import { IdleTimer, limitsWith, paceFor, showDuration } from "./limits.js";
 import type { ClientServer, ServeOptions } from "./tcp-server.js";
 import { webSocketListener } from "./listener.js";
@@ -85,7 +86,7 @@ export async function serveWebSocket(node: TicktockNode, opts: WebSocketServeOpt
         const poll = () => (ws.readyState !== ws.OPEN || ws.bufferedAmount <= pace ? resolve() : setTimeout(poll, 5));
         poll();
       }),
-    });
+    }, ACTIONS);
     const idle = new IdleTimer(limits.idleTimeout, () => session.streams.size > 0, () => refuse(`idle for ${showDuration(limits.idleTimeout)}`, 1000));
     ws.on("message", (data: Buffer, isBinary: boolean) => {
       idle.touch();

@@ -5,7 +5,8 @@
 
 import { AUTH_ROOT } from "../../auth/user-records.js";
 import { Path } from "../../wire/path.js";
-import type { Msg } from "../handler.js";
+/** A request. */
+type Msg = Record<string, unknown>;
 import type { SessionAuth } from "./auth-state.js";
 
 /** What a connection may run before it logs in (upstream's noAuth commands). */
