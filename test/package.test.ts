@@ -24,4 +24,23 @@ describe("the package", () => {
     );
     expect(JSON.parse(out)).toEqual({ missing: { g: [[1, 3]] }, set: "{1..2, 5}" });
   });
+
+  it("exports the core as a file, ticktock/core.wasm, that init() takes precompiled, and packs it", async () => {
+    const script = `
+      import { init, RangeSet } from "ticktock";
+      import { readFile } from "node:fs/promises";
+      const file = new URL(import.meta.resolve("ticktock/core.wasm"));
+      await init(await WebAssembly.compile(await readFile(file)));
+      console.log(JSON.stringify({ file: file.pathname, set: RangeSet.of(4, 5).toString() }));
+    `;
+    const out = await new Promise<string>((resolve, reject) =>
+      execFile(process.execPath, ["--input-type=module", "-e", script], { cwd: ROOT, timeout: 30_000 }, (e, stdout, stderr) => (e ? reject(new Error(stderr)) : resolve(stdout))),
+    );
+    expect(JSON.parse(out)).toEqual({ file: `${ROOT}dist/core.wasm`, set: "{4..5}" });
+    const packed = await new Promise<string>((resolve, reject) =>
+      execFile("npm", ["pack", "--dry-run", "--json", "--ignore-scripts"], { cwd: ROOT, timeout: 60_000 }, (e, stdout, stderr) => (e ? reject(new Error(stderr)) : resolve(stdout))),
+    );
+    const files = (JSON.parse(packed) as { files: { path: string }[] }[])[0]!.files.map((f) => f.path);
+    expect(files).toEqual(expect.arrayContaining(["dist/core.wasm", "dist/core.wasm.d.ts", "dist/index.js"]));
+  });
 });

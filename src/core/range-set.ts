@@ -17,7 +17,7 @@
 
 import { DisposedError, RangeStateError, TickError, show } from "./errors.js";
 import { END_OF_TICKS, MAX_TICK, checkTick, tickOut, type Tick } from "./tick.js";
-import { OP, PAIRS_F64, PAIRS_U64, init as initCore, mem, setArg, argBig, wasm } from "../wasm/core.js";
+import { OP, PAIRS_F64, PAIRS_U64, init as initCore, mem, setArg, argBig, wasm, type CoreSource } from "../wasm/core.js";
 
 /** One wire item: a tick, or a half-open range [a, b). */
 export type RangeItem = Tick | [Tick, Tick];
@@ -34,9 +34,14 @@ const registry = new FinalizationRegistry<number>((handle) => {
   }
 });
 
-/** Load the WebAssembly core. Idempotent; await it once before using any RangeSet. */
-export async function init(): Promise<void> {
-  await initCore();
+/**
+ * Load the WebAssembly core; await it once before using any RangeSet. Without `source` it compiles
+ * the bytes embedded in the bundle; where the runtime forbids that (Cloudflare Workers, Vercel
+ * Edge), pass the precompiled module: `import core from "ticktock/core.wasm"; await init(core)`.
+ * The first call wins: later calls, whatever their source, wait for the same core.
+ */
+export async function init(source?: CoreSource): Promise<void> {
+  await initCore(source);
 }
 
 const TWO_32 = 4294967296;

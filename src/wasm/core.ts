@@ -1,7 +1,9 @@
-// Loading the embedded WebAssembly core once, and moving u64 values across its boundary.
+// Loading the WebAssembly core once, and moving u64 values across its boundary.
 //
-// The module imports nothing and is instantiated from bytes embedded in the bundle
-// (core-binary.ts), so the same code runs in Node, Deno, browsers and workers.
+// The module imports nothing. By default it is compiled from bytes embedded in the bundle
+// (core-binary.ts), so the same code runs in Node, Deno, Bun, browsers and workers. Runtimes that
+// forbid compiling WebAssembly at run time (Cloudflare Workers, Vercel's Edge Runtime) take the
+// precompiled module instead: `import core from "ticktock/core.wasm"; await init(core)`.
 //
 // Views: growing linear memory detaches every typed-array view over it. `mem()` re-creates the
 // views when the buffer changed, so call it after anything that may allocate.
@@ -59,6 +61,17 @@ export const PAIRS_F64 = 1;
 let core: CoreExports | undefined;
 let loading: Promise<CoreExports> | undefined;
 
+/**
+ * Where the core comes from: a compiled `WebAssembly.Module` (what a Worker gets from
+ * `import core from "ticktock/core.wasm"`), the bytes of core.wasm, or a `Response` carrying them
+ * (`fetch(".../core.wasm")`, streamed where the runtime can). Default: the bytes embedded in the bundle.
+ */
+export type CoreSource = WebAssembly.Module | BufferSource | Response | PromiseLike<Response>;
+
+/** The fix named when the runtime refuses to compile WebAssembly from bytes. */
+export const PRECOMPILED_HINT =
+  'import the precompiled core and pass it to init(): import core from "ticktock/core.wasm"; await init(core)';
+
 function decodeBase64(b64: string): Uint8Array<ArrayBuffer> {
   const bin = atob(b64);
   const bytes = new Uint8Array(new ArrayBuffer(bin.length));
@@ -66,15 +79,74 @@ function decodeBase64(b64: string): Uint8Array<ArrayBuffer> {
   return bytes;
 }
 
-/** Instantiate the core (once; later calls return the same promise). */
-export function init(): Promise<CoreExports> {
+const NEEDED = ["memory", "argsPtr", "rsNew", "rsFree", "rsImport", "rsExport"] as const;
+
+/** The instance's exports, checked to be ticktock's core and not some other module. */
+function coreOf(instance: WebAssembly.Instance, what: string): CoreExports {
+  const missing = NEEDED.filter((name) => !(name in instance.exports));
+  if (missing.length) throw new TypeError(`ticktock init(): ${what} is not ticktock's core: it does not export ${missing.join(", ")}; expected ticktock/core.wasm`);
+  return instance.exports as unknown as CoreExports;
+}
+
+/** Compiling refused by the runtime's policy (workerd, Vercel Edge), as opposed to broken bytes. */
+const refusedByRuntime = (e: unknown) => /disallowed|not allowed|code generation/i.test(String((e as Error)?.message));
+
+function compileFailed(e: unknown, what: string): Error {
+  const reason = (e as Error)?.message ?? String(e);
+  if (refusedByRuntime(e)) return new Error(`ticktock init(): this runtime does not compile WebAssembly from bytes (${reason}); ${PRECOMPILED_HINT}`, { cause: e });
+  return new Error(`ticktock init(): cannot compile ${what}: ${reason}`, { cause: e });
+}
+
+async function instantiateBytes(bytes: BufferSource, what: string): Promise<CoreExports> {
+  let module: WebAssembly.Module;
+  try {
+    module = await WebAssembly.compile(bytes);
+  } catch (e) {
+    throw compileFailed(e, what);
+  }
+  return coreOf(await WebAssembly.instantiate(module, {}), what);
+}
+
+async function instantiateResponse(res: Response): Promise<CoreExports> {
+  const what = `the core.wasm from ${res.url || "a Response"}`;
+  if (!res.ok) throw new Error(`ticktock init(): ${what} answered ${res.status} ${res.statusText}`.trimEnd());
+  // streaming compiles while the bytes arrive, but needs content-type application/wasm: else fall back
+  if (typeof WebAssembly.instantiateStreaming === "function" && /^application\/wasm\b/i.test(res.headers.get("content-type") ?? "")) {
+    try {
+      return coreOf((await WebAssembly.instantiateStreaming(res.clone(), {})).instance, what);
+    } catch (e) {
+      if (refusedByRuntime(e)) throw compileFailed(e, what);
+      if (e instanceof TypeError && /not ticktock's core/.test(e.message)) throw e;
+    }
+  }
+  return instantiateBytes(await res.arrayBuffer(), what);
+}
+
+async function load(source: CoreSource | undefined): Promise<CoreExports> {
+  if (source === undefined) return instantiateBytes(decodeBase64(CORE_WASM_BASE64), "the embedded core");
+  if (source instanceof WebAssembly.Module) return coreOf(await WebAssembly.instantiate(source, {}), "the WebAssembly.Module given");
+  if (ArrayBuffer.isView(source) || source instanceof ArrayBuffer) return instantiateBytes(source, "the bytes given");
+  if (typeof Response === "function" && source instanceof Response) return instantiateResponse(source);
+  if (typeof (source as PromiseLike<Response>).then === "function") return load(await (source as PromiseLike<Response>));
+  const kind = Object.prototype.toString.call(source).slice(8, -1);
+  throw new TypeError(`ticktock init(): cannot load the core from a ${kind}; expected a WebAssembly.Module, the bytes of core.wasm (ArrayBuffer or a typed array) or a Response`);
+}
+
+/**
+ * Instantiate the core, once. The first call decides where it comes from: while it is loading
+ * and after it has loaded, every later call returns the same core and ignores its `source`.
+ * Only a failed load is forgotten, so init() that the runtime refused can be followed by
+ * init(module).
+ */
+export function init(source?: CoreSource): Promise<CoreExports> {
   if (core) return Promise.resolve(core);
-  loading ??= WebAssembly.compile(decodeBase64(CORE_WASM_BASE64))
-    .then((module) => WebAssembly.instantiate(module, {}))
-    .then((instance) => {
-      core = instance.exports as unknown as CoreExports;
-      return core;
-    });
+  loading ??= load(source).then(
+    (exports) => (core = exports),
+    (e: unknown) => {
+      loading = undefined;
+      throw e;
+    },
+  );
   return loading;
 }
 
