@@ -22,8 +22,9 @@ const NOT_TLS = new Set(["ERR_SSL_WRONG_VERSION_NUMBER", "ERR_SSL_PACKET_LENGTH_
  * how to trust another CA where this client is configured (e.g. "--tls-ca FILE").
  */
 export function tlsFailure(e: unknown, host: string, caHint = "the ca option"): string | undefined {
-  const err = e as { code?: string; message?: string; reason?: string; cert?: { subjectaltname?: string; subject?: { CN?: string } } };
-  const code = err.code ?? "";
+  const err = e as { code?: unknown; message?: string; reason?: string; cert?: { subjectaltname?: string; subject?: { CN?: string } } };
+  // Node's TLS errors have string codes; other runtimes' (Deno's DOMException: a number) are no TLS verdict
+  const code = typeof err?.code === "string" ? err.code : "";
   const msg = err.reason ?? err.message ?? String(e); // OpenSSL's reason, without its error-stack noise
   if (UNTRUSTED.has(code)) return `its certificate is not trusted (${msg}); trust the CA that signed it (${caHint})`;
   if (code === "ERR_TLS_CERT_ALTNAME_INVALID") {
