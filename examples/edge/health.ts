@@ -1,31 +1,44 @@
-// An edge health check for a MoaT-KV cluster: a module whose default export has a
-// fetch(request) handler, as edge runtimes expect.
+// An edge health check for a MoaT-KV cluster: one fetch(request, env) handler for every edge
+// runtime. Each runtime's set-up is a few lines beside it:
 //
-//   TICKTOCK_SERVER=ws://127.0.0.1:27590 deno serve --allow-net --allow-env examples/edge/health.ts
-//   TICKTOCK_STATE_URL=https://.../test1.dkv deno serve --allow-net --allow-env examples/edge/health.ts
+//   Deno                deno serve --allow-net --allow-env examples/edge/health.ts
+//   Cloudflare Workers  examples/edge/workerd/ (config.capnp for workerd, wrangler.toml for wrangler)
+//   Vercel Edge         examples/edge/vercel/api/health.ts
 //
-//   GET /        200 {ok: true, ...} when nothing is missing; 503 with the missing ticks per node
+//   GET /        200 {ok: true, ...} when nothing is missing; 503 with the missing ticks per node;
+//                502 {ok: false, error} when the server or the state file cannot be read
 //   GET /state   the server's get_state data (every set) as JSON
 //
-// With TICKTOCK_SERVER it asks a ticktock node over its WebSocket client port (--ws-port); with
-// TICKTOCK_STATE_URL it fetches a state file (upstream's or ticktock's) and computes the state.
+// Settings, from the Worker's `env` bindings, else Deno.env, else process.env:
+//   TICKTOCK_SERVER     ws://HOST:PORT (or wss://) of a ticktock node's --ws-port: ask it get_state
+//   TICKTOCK_STATE_URL  the URL of a state file (upstream's or ticktock's): compute the state from it
+//
+// Where the runtime forbids compiling WebAssembly from bytes (Workers, Vercel Edge) the set-up
+// passes the precompiled core: healthCheck({ core }) with `import core from "ticktock/core.wasm"`.
 
-import { init } from "../../src/core/range-set.js";
+import { init, type CoreSource } from "../../src/index.js";
 import { connectWebSocket } from "../../src/client/websocket.js";
 import { offlineNode } from "../../src/node/offline.js";
 import { parseStateFile } from "../../src/node/state-file.js";
 
-type Env = (name: string) => string | undefined;
-const env: Env = (name) =>
-  (globalThis as { Deno?: { env: { get(n: string): string | undefined } } }).Deno?.env.get(name) ??
-  (globalThis as { process?: { env: Record<string, string | undefined> } }).process?.env[name];
+/** Settings as a Worker receives them: bindings by name (strings here; others are ignored). */
+export type Bindings = Record<string, unknown>;
+
+type Globals = { Deno?: { env: { get(n: string): string | undefined } }; process?: { env: Record<string, string | undefined> } };
+
+/** A setting from the Worker's bindings, else from Deno's or Node's environment; "" counts as unset. */
+function setting(name: string, env: Bindings | undefined): string | undefined {
+  const g = globalThis as Globals;
+  const bound = env?.[name];
+  const value = typeof bound === "string" ? bound : (g.Deno?.env.get(name) ?? g.process?.env?.[name]);
+  return value === "" ? undefined : value;
+}
 
 const ALL = { nodes: true, known: true, present: true, deleted: true, missing: true, remote_missing: true, node_drop: true };
 
 /** The get_state data, from the server or from the state file; throws a one-line reason. */
-async function currentState(): Promise<{ source: string; state: Record<string, unknown> }> {
-  await init();
-  const server = env("TICKTOCK_SERVER");
+async function currentState(env: Bindings | undefined): Promise<{ source: string; state: Record<string, unknown> }> {
+  const server = setting("TICKTOCK_SERVER", env);
   if (server) {
     const c = await connectWebSocket(server, { timeout: 5000 });
     try {
@@ -34,7 +47,7 @@ async function currentState(): Promise<{ source: string; state: Record<string, u
       c.close();
     }
   }
-  const file = env("TICKTOCK_STATE_URL");
+  const file = setting("TICKTOCK_STATE_URL", env);
   if (file) {
     const res = await fetch(file);
     if (!res.ok) throw new Error(`${file} answered ${res.status} ${res.statusText}`);
@@ -48,21 +61,31 @@ async function currentState(): Promise<{ source: string; state: Record<string, u
 const json = (body: unknown, status: number) =>
   new Response(JSON.stringify(body, (_k, v) => (typeof v === "bigint" ? v.toString() : v), 2) + "\n", { status, headers: { "content-type": "application/json" } });
 
-export default {
-  async fetch(request: Request): Promise<Response> {
-    const { pathname } = new URL(request.url);
-    if (request.method !== "GET") return json({ error: `${request.method} is not supported; use GET` }, 405);
-    if (pathname !== "/" && pathname !== "/state") return json({ error: `no such endpoint ${pathname}; try / or /state` }, 404);
-    let result: Awaited<ReturnType<typeof currentState>>;
-    try {
-      result = await currentState();
-    } catch (e) {
-      return json({ ok: false, error: (e as Error).message }, 502);
-    }
-    const { source, state } = result;
-    if (pathname === "/state") return json({ source, ...state }, 200);
-    const missing = (state.missing ?? {}) as Record<string, unknown>;
-    const ok = Object.keys(missing).length === 0;
-    return json({ ok, node: state.node, source, missing, nodes: state.nodes }, ok ? 200 : 503);
-  },
-};
+/** The handler. `core`: where the WebAssembly core comes from (default: the bytes embedded in the bundle). */
+export function healthCheck(opts: { core?: CoreSource } = {}): { fetch(request: Request, env?: Bindings): Promise<Response> } {
+  return {
+    async fetch(request, env) {
+      const { pathname } = new URL(request.url);
+      if (request.method !== "GET") return json({ error: `${request.method} is not supported; use GET` }, 405);
+      if (pathname !== "/" && pathname !== "/state") return json({ error: `no such endpoint ${pathname}; try / or /state` }, 404);
+      try {
+        await init(opts.core);
+      } catch (e) {
+        return json({ ok: false, error: (e as Error).message }, 500);
+      }
+      let result: Awaited<ReturnType<typeof currentState>>;
+      try {
+        result = await currentState(env);
+      } catch (e) {
+        return json({ ok: false, error: (e as Error).message }, 502);
+      }
+      const { source, state } = result;
+      if (pathname === "/state") return json({ source, ...state }, 200);
+      const missing = (state.missing ?? {}) as Record<string, unknown>;
+      const ok = Object.keys(missing).length === 0;
+      return json({ ok, node: state.node, source, missing, nodes: state.nodes }, ok ? 200 : 503);
+    },
+  };
+}
+
+export default healthCheck();

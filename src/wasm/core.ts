@@ -124,11 +124,12 @@ async function instantiateResponse(res: Response): Promise<CoreExports> {
 
 async function load(source: CoreSource | undefined): Promise<CoreExports> {
   if (source === undefined) return instantiateBytes(decodeBase64(CORE_WASM_BASE64), "the embedded core");
-  if (source instanceof WebAssembly.Module) return coreOf(await WebAssembly.instantiate(source, {}), "the WebAssembly.Module given");
-  if (ArrayBuffer.isView(source) || source instanceof ArrayBuffer) return instantiateBytes(source, "the bytes given");
-  if (typeof Response === "function" && source instanceof Response) return instantiateResponse(source);
-  if (typeof (source as PromiseLike<Response>).then === "function") return load(await (source as PromiseLike<Response>));
+  // by tag, not instanceof: a module may come from another realm (Vercel's Edge Runtime, vm contexts)
   const kind = Object.prototype.toString.call(source).slice(8, -1);
+  if (kind === "WebAssembly.Module") return coreOf(await WebAssembly.instantiate(source as WebAssembly.Module, {}), "the WebAssembly.Module given");
+  if (ArrayBuffer.isView(source) || kind === "ArrayBuffer" || kind === "SharedArrayBuffer") return instantiateBytes(source as BufferSource, "the bytes given");
+  if (kind === "Response") return instantiateResponse(source as Response);
+  if (typeof (source as PromiseLike<Response>)?.then === "function") return load(await (source as PromiseLike<Response>));
   throw new TypeError(`ticktock init(): cannot load the core from a ${kind}; expected a WebAssembly.Module, the bytes of core.wasm (ArrayBuffer or a typed array) or a Response`);
 }
 

@@ -1,93 +1,23 @@
-// The edge health check served by real Deno (`deno serve`), against a ticktock node's WebSocket
-// port and against a state file fetched over HTTP.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+// The edge health check served by real Deno (`deno serve examples/edge/health.ts`, the TypeScript
+// as it is, the core compiled from the embedded bytes).
 import { spawn, type ChildProcess } from "node:child_process";
 import { fileURLToPath } from "node:url";
-import mqtt from "mqtt";
-import { freePort, startMosquitto, type Broker } from "../support/mosquitto.js";
-import { startNode, stopAll, waitFor, type TestNode } from "../support/cluster.js";
-import { serveDir } from "../support/static-server.js";
-import { serveWebSocket } from "../../src/server/ws-server.js";
-import type { ClientServer } from "../../src/server/tcp-server.js";
-import { encodeValue } from "../../src/wire/codec.js";
-import { Path } from "../../src/wire/path.js";
+import { freePort } from "../support/mosquitto.js";
+import { waitFor } from "../support/cluster.js";
+import { describeHealthCheck } from "./health-cases.js";
 
 const ROOT = fileURLToPath(new URL("../..", import.meta.url));
 const DENO = fileURLToPath(new URL("../../node_modules/.bin/deno", import.meta.url));
 
-async function denoServe(envVars: Record<string, string>): Promise<{ url: string; stop(): void }> {
+describeHealthCheck("deno serve", async (settings) => {
   const port = await freePort();
   const proc: ChildProcess = spawn(DENO, ["serve", "--allow-net", "--allow-env", "--port", String(port), "--host", "127.0.0.1", "examples/edge/health.ts"], {
-    cwd: ROOT, env: { ...process.env, ...envVars, NO_COLOR: "1", DENO_NO_UPDATE_CHECK: "1" }, stdio: ["ignore", "pipe", "pipe"],
+    cwd: ROOT, env: { ...process.env, ...settings, NO_COLOR: "1", DENO_NO_UPDATE_CHECK: "1" }, stdio: ["ignore", "pipe", "pipe"],
   });
   let log = "";
   proc.stdout!.on("data", (d) => (log += d));
   proc.stderr!.on("data", (d) => (log += d));
-  const url = `http://127.0.0.1:${port}`;
   await waitFor(() => /Listening on/.test(log) || proc.exitCode !== null, 60_000, () => log);
   if (proc.exitCode !== null) throw new Error(`deno serve exited: ${log}`);
-  return { url, stop: () => proc.kill("SIGTERM") };
-}
-
-let broker: Broker;
-let nodes: TestNode[] = [];
-let ws: ClientServer;
-beforeAll(async () => {
-  broker = await startMosquitto();
-  nodes = [await startNode(broker.url, "edge1")];
-  ws = await serveWebSocket(nodes[0]!.node, { port: 0 });
-});
-afterAll(async () => {
-  await ws.close();
-  await stopAll(nodes);
-  await broker.stop();
-});
-
-describe("examples/edge/health.ts under deno serve", () => {
-  it("answers 200 while nothing is missing, 503 with the missing ticks, and /state", async () => {
-    const srv = await denoServe({ TICKTOCK_SERVER: `ws://127.0.0.1:${ws.port}` });
-    try {
-      let res = await fetch(`${srv.url}/`);
-      expect(res.status).toBe(200);
-      expect(await res.json()).toMatchObject({ ok: true, node: "edge1", missing: {} });
-      const c = await mqtt.connectAsync(broker.url);
-      for (const tick of [1, 3]) await c.publishAsync("moat/kv/update", Buffer.from(encodeValue({ node: "ghost", tick, prev: null, path: Path.of("g", `${tick}`), value: tick, tock: 1 })));
-      await c.endAsync();
-      await waitFor(() => nodes[0]!.node.ledger.get("ghost")?.tick === 3, 5000);
-      res = await fetch(`${srv.url}/`);
-      expect(res.status).toBe(503);
-      expect(await res.json()).toMatchObject({ ok: false, missing: { ghost: [2] }, nodes: { ghost: 3 } });
-      const state = await (await fetch(`${srv.url}/state`)).json();
-      expect(state).toMatchObject({ source: `ws://127.0.0.1:${ws.port}`, node: "edge1", missing: { ghost: [2] }, present: { ghost: [1, 3] } });
-      expect((await fetch(`${srv.url}/nope`)).status).toBe(404);
-    } finally {
-      srv.stop();
-    }
-  });
-
-  it("computes the same from a state file given by URL", async () => {
-    const files = await serveDir(fileURLToPath(new URL("../fixtures/upstream/", import.meta.url)));
-    const srv = await denoServe({ TICKTOCK_STATE_URL: `${files.url}/state_test1.dkv` });
-    try {
-      const res = await fetch(`${srv.url}/`);
-      expect(res.status).toBe(200);
-      expect(await res.json()).toMatchObject({ ok: true, node: "test1", nodes: { test1: 5, test2: 2 } });
-      const state = await (await fetch(`${srv.url}/state`)).json();
-      expect(state).toMatchObject({ deleted: { test1: [5] }, missing: {} });
-    } finally {
-      srv.stop();
-      await files.close();
-    }
-  });
-
-  it("says what is wrong when the server is unreachable", async () => {
-    const srv = await denoServe({ TICKTOCK_SERVER: `ws://127.0.0.1:${await freePort()}` });
-    try {
-      const res = await fetch(`${srv.url}/`);
-      expect(res.status).toBe(502);
-      expect((await res.json()).error).toMatch(/^cannot reach a ticktock node at ws:\/\/127\.0\.0\.1:\d+$/);
-    } finally {
-      srv.stop();
-    }
-  });
+  return { url: `http://127.0.0.1:${port}`, stop: () => void proc.kill("SIGTERM") };
 });
