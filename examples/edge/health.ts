@@ -26,12 +26,16 @@ export type Bindings = Record<string, unknown>;
 
 type Globals = { Deno?: { env: { get(n: string): string | undefined } }; process?: { env: Record<string, string | undefined> } };
 
-/** A setting from the Worker's bindings, else from Deno's or Node's environment; "" counts as unset. */
+/**
+ * A setting from the Worker's bindings, else from Deno's or Node's environment; "" counts as unset.
+ * A binding that is there decides, even when it is not a string: workerd binds an unset
+ * fromEnvironment variable as null (and puts "null" in its process.env).
+ */
 function setting(name: string, env: Bindings | undefined): string | undefined {
   const g = globalThis as Globals;
-  const bound = env?.[name];
-  const value = typeof bound === "string" ? bound : (g.Deno?.env.get(name) ?? g.process?.env?.[name]);
-  return value === "" ? undefined : value;
+  const bound = env !== null && typeof env === "object" && name in env;
+  const value = bound ? env[name] : (g.Deno?.env.get(name) ?? g.process?.env?.[name]);
+  return typeof value === "string" && value !== "" ? value : undefined;
 }
 
 const ALL = { nodes: true, known: true, present: true, deleted: true, missing: true, remote_missing: true, node_drop: true };
