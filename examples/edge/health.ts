@@ -9,9 +9,13 @@
 //
 // With TICKTOCK_SERVER it asks a ticktock node over its WebSocket client port (--ws-port); with
 // TICKTOCK_STATE_URL it fetches a state file (upstream's or ticktock's) and computes the state.
+// A node with auth on: TICKTOCK_USER and TICKTOCK_PASSWORD (the platform's secrets) log in with
+// upstream's password exchange; a read-only user (`ticktock auth user add NAME --role read`) is
+// all a health check needs.
 
 import { init } from "../../src/core/range-set.js";
 import { connectWebSocket } from "../../src/client/websocket.js";
+import type { Credentials } from "../../src/client/login.js";
 import { offlineNode } from "../../src/node/offline.js";
 import { parseStateFile } from "../../src/node/state-file.js";
 
@@ -20,6 +24,15 @@ const env: Env = (name) =>
   (globalThis as { Deno?: { env: { get(n: string): string | undefined } } }).Deno?.env.get(name) ??
   (globalThis as { process?: { env: Record<string, string | undefined> } }).process?.env[name];
 
+/** The login from TICKTOCK_USER and TICKTOCK_PASSWORD, if a user is set. */
+function login(): Credentials | undefined {
+  const name = env("TICKTOCK_USER");
+  if (!name) return undefined;
+  const password = env("TICKTOCK_PASSWORD");
+  if (password === undefined) throw new Error(`TICKTOCK_USER ${name} needs TICKTOCK_PASSWORD`);
+  return { method: "password", name, password };
+}
+
 const ALL = { nodes: true, known: true, present: true, deleted: true, missing: true, remote_missing: true, node_drop: true };
 
 /** The get_state data, from the server or from the state file; throws a one-line reason. */
@@ -27,7 +40,7 @@ async function currentState(): Promise<{ source: string; state: Record<string, u
   await init();
   const server = env("TICKTOCK_SERVER");
   if (server) {
-    const c = await connectWebSocket(server, { timeout: 5000 });
+    const c = await connectWebSocket(server, { timeout: 5000, credentials: login() });
     try {
       return { source: server, state: await c.request("get_state", ALL) };
     } finally {

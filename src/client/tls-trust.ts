@@ -23,7 +23,7 @@ const NOT_TLS = new Set(["ERR_SSL_WRONG_VERSION_NUMBER", "ERR_SSL_PACKET_LENGTH_
  */
 export function tlsFailure(e: unknown, host: string, caHint = "the ca option"): string | undefined {
   const err = e as { code?: string; message?: string; reason?: string; cert?: { subjectaltname?: string; subject?: { CN?: string } } };
-  const code = err.code ?? "";
+  const code = typeof err.code === "string" ? err.code : ""; // Deno's WebSocket errors carry other things
   const msg = err.reason ?? err.message ?? String(e); // OpenSSL's reason, without its error-stack noise
   if (UNTRUSTED.has(code)) return `its certificate is not trusted (${msg}); trust the CA that signed it (${caHint})`;
   if (code === "ERR_TLS_CERT_ALTNAME_INVALID") {
