@@ -12,12 +12,15 @@
 // Settings, from the Worker's `env` bindings, else Deno.env, else process.env:
 //   TICKTOCK_SERVER     ws://HOST:PORT (or wss://) of a ticktock node's --ws-port: ask it get_state
 //   TICKTOCK_STATE_URL  the URL of a state file (upstream's or ticktock's): compute the state from it
+//   TICKTOCK_USER, TICKTOCK_PASSWORD  a login, for a node with auth on (the platform's secrets;
+//                       a read-only user, `ticktock auth user add NAME --role read`, is enough)
 //
 // Where the runtime forbids compiling WebAssembly from bytes (Workers, Vercel Edge) the set-up
 // passes the precompiled core: healthCheck({ core }) with `import core from "ticktock/core.wasm"`.
 
 import { init, type CoreSource } from "../../src/index.js";
 import { connectWebSocket } from "../../src/client/websocket.js";
+import type { Credentials } from "../../src/client/login.js";
 import { offlineNode } from "../../src/node/offline.js";
 import { parseStateFile } from "../../src/node/state-file.js";
 
@@ -38,13 +41,22 @@ function setting(name: string, env: Bindings | undefined): string | undefined {
   return typeof value === "string" && value !== "" ? value : undefined;
 }
 
+/** The login from TICKTOCK_USER and TICKTOCK_PASSWORD, if a user is set. */
+function login(env: Bindings | undefined): Credentials | undefined {
+  const name = setting("TICKTOCK_USER", env);
+  if (!name) return undefined;
+  const password = setting("TICKTOCK_PASSWORD", env);
+  if (password === undefined) throw new Error(`TICKTOCK_USER ${name} needs TICKTOCK_PASSWORD`);
+  return { method: "password", name, password };
+}
+
 const ALL = { nodes: true, known: true, present: true, deleted: true, missing: true, remote_missing: true, node_drop: true };
 
 /** The get_state data, from the server or from the state file; throws a one-line reason. */
 async function currentState(env: Bindings | undefined): Promise<{ source: string; state: Record<string, unknown> }> {
   const server = setting("TICKTOCK_SERVER", env);
   if (server) {
-    const c = await connectWebSocket(server, { timeout: 5000 });
+    const c = await connectWebSocket(server, { timeout: 5000, credentials: login(env) });
     try {
       return { source: server, state: await c.request("get_state", ALL) };
     } finally {

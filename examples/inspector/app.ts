@@ -2,10 +2,17 @@
 // and a console for the node whose WebSocket port is given); the page asks them for a snapshot
 // and for rasters a few times a second and draws. Timelines come from the range sets, rasterised
 // in the core to one value per pixel, so ten ticks and a million intervals draw alike.
+//
+// A node with auth on: the workers log in with upstream's password exchange (plain JavaScript,
+// so in the browser too). The login comes from the inspector's server (login.json, when
+// `ticktock inspect` was given --user and --password-file), else from the login form the page
+// shows when the node's greeting asks for one. It stays in this page's memory and its workers.
 import { spawnRole } from "../../src/worker/adapters/web.js";
 import type { RoleWorker } from "../../src/worker/contract.js";
 import type { ClusterSnapshot, NodeRaster } from "../../src/observer/cluster-observer.js";
 import type { RangeMap } from "../../src/wire/messages.js";
+import type { Credentials } from "../../src/client/login.js";
+import type { Greeting } from "../../src/client/client.js";
 
 interface Config {
   mqtt?: string;
@@ -27,6 +34,67 @@ async function config(): Promise<Config> {
     /* served without a config: URL parameters only */
   }
   return { mqtt: q.get("mqtt") ?? c.mqtt, server: q.get("server") ?? c.server, root: q.get("root") ?? c.root };
+}
+
+/** The login `ticktock inspect` was given, if any (login.json: same origin, loopback only). */
+async function givenLogin(): Promise<Credentials | undefined> {
+  try {
+    const res = await fetch("login.json", { cache: "no-store" });
+    return res.ok ? ((await res.json()) as Credentials) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The method a server's greeting asks to log in with (null: none). */
+const wantedAuth = (g: Greeting): string | null => {
+  const a = (g as unknown as { auth?: unknown }).auth;
+  return Array.isArray(a) && typeof a[0] === "string" ? a[0] : null;
+};
+
+/**
+ * Connect the console to the server, logged in: with the given login, else (when the greeting
+ * asks for one) with what the operator types into the login form; a failed login is shown on the
+ * form, which asks again.
+ */
+async function loggedInConsole(kv: RoleWorker<"console">, server: string, given: Credentials | undefined): Promise<{ hello: Greeting; cred?: Credentials }> {
+  let error = "";
+  if (given) {
+    try {
+      const hello = await kv.connect(server, given);
+      return wantedAuth(hello) ? { hello, cred: given } : { hello }; // a node with auth off: no login was sent
+    } catch (e) {
+      error = (e as Error).message;
+    }
+  } else {
+    const hello = await kv.connect(server);
+    const want = wantedAuth(hello);
+    if (!want) return { hello };
+    if (want === "root") return { hello: await kv.connect(server, { method: "root" }), cred: { method: "root" } };
+    if (want !== "password") throw new Error(`${server} wants auth method ${want}, which the inspector does not speak`);
+  }
+  const section = $("login-section");
+  $("login-server").textContent = server;
+  section.hidden = false;
+  $("connection").textContent = `${server} asks for a login`;
+  for (;;) {
+    $("login-error").textContent = error;
+    const cred = await new Promise<Credentials>((resolve) => {
+      $("login").addEventListener("submit", (ev) => {
+        ev.preventDefault();
+        resolve({ method: "password", name: $<HTMLInputElement>("login-user").value.trim(), password: $<HTMLInputElement>("login-password").value });
+      }, { once: true });
+    });
+    $("login-error").textContent = "logging in…";
+    try {
+      const hello = await kv.connect(server, cred);
+      section.hidden = true;
+      $<HTMLInputElement>("login-password").value = "";
+      return { hello, cred };
+    } catch (e) {
+      error = (e as Error).message;
+    }
+  }
 }
 
 const BANDS = [
@@ -98,11 +166,14 @@ async function main(): Promise<void> {
   const observer: RoleWorker<"observer"> = await spawnRole("observer", { entry: "observer.worker.js" });
   let kv: RoleWorker<"console"> | undefined;
   if (cfg.mqtt) await observer.connect({ mqtt: cfg.mqtt, root: cfg.root });
+  let cred: Credentials | undefined;
   if (cfg.server) {
     kv = await spawnRole("console", { entry: "console.worker.js" });
-    const hello = await kv.connect(cfg.server);
-    await observer.seedFrom(cfg.server); // the state goes to the observer worker directly
-    status.textContent = `broker ${cfg.mqtt ?? "(none)"} · server ${hello.node} at ${cfg.server}`;
+    const session = await loggedInConsole(kv, cfg.server, await givenLogin());
+    cred = session.cred;
+    await observer.seedFrom(cfg.server, cred); // the state goes to the observer worker directly
+    const as = cred ? ` as ${cred.method === "password" ? cred.name : "root"}` : "";
+    status.textContent = `broker ${cfg.mqtt ?? "(none)"} · server ${session.hello.node} at ${cfg.server}${as}`;
   } else status.textContent = `broker ${cfg.mqtt} · passive observer (repairs are broadcast on the gossip)`;
   observer.gone.then((e) => (status.textContent = `observer stopped: ${e.message}`));
 
@@ -216,8 +287,14 @@ async function main(): Promise<void> {
     const p = pending;
     pending = undefined;
     $("plan").hidden = true;
-    if (kv) await kv.mark(p.target, p.kind, { broadcast: p.broadcast });
-    else await observer.broadcast({ [p.kind]: p.target });
+    try {
+      if (kv) await kv.mark(p.target, p.kind, { broadcast: p.broadcast });
+      else await observer.broadcast({ [p.kind]: p.target });
+    } catch (e) {
+      // e.g. a read-only login: "Not allowed: fake_info_send needs a maintainer; user ann may only look"
+      $("repair-result").textContent = `not marked: ${(e as Error).message}`;
+      return;
+    }
     $("repair-result").textContent = `marked ${p.kind}: ${fmtMissing(p.target)}${p.broadcast ? " on every server" : ""}`;
     if (kv) await observer.seed(await kv.state({ known: true, deleted: true })); // small: no present sets
     await refresh();
@@ -226,7 +303,7 @@ async function main(): Promise<void> {
   for (let round = 0; ; round++) {
     try {
       // without a broker the server is the only source: ask it again every few rounds
-      if (!cfg.mqtt && cfg.server && round % 5 === 4) await observer.seedFrom(cfg.server);
+      if (!cfg.mqtt && cfg.server && round % 5 === 4) await observer.seedFrom(cfg.server, cred);
       // each refresh is a performance measure ("ticktock:refresh") for the benchmark to read
       const t0 = performance.now();
       await refresh();

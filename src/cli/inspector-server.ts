@@ -1,11 +1,20 @@
 // Serving the built inspector (dist/inspector) on 127.0.0.1, with a config.json that tells the
-// page where the cluster is.
+// page where the cluster is, and login.json with the login the command was given (`ticktock
+// inspect --user NAME --password-file F`), so the page logs in to a node with auth by itself.
+//
+// login.json never goes into the page's source or its URL, and is answered only to a request
+// addressed to the inspector at a loopback address (Host 127.0.0.1:PORT, localhost:PORT or
+// [::1]:PORT): another site cannot read it (no CORS headers: the same-origin policy keeps its
+// answer from other pages), nor reach it by pointing its own name at 127.0.0.1 (DNS rebinding:
+// the Host would be its name). Served on another address (--host), the page asks for the
+// password in its login form instead.
 import { createServer, type Server } from "node:http";
 import { readFile } from "node:fs/promises";
 import { existsSync } from "node:fs";
 import { extname, join, normalize } from "node:path";
 import { fileURLToPath } from "node:url";
 import { UsageError } from "./process.js";
+import type { Credentials } from "../client/login.js";
 
 const TYPES: Record<string, string> = { ".html": "text/html; charset=utf-8", ".js": "text/javascript", ".css": "text/css", ".json": "application/json", ".map": "application/json" };
 
@@ -22,9 +31,15 @@ export interface InspectorConfig {
   root?: string;
 }
 
-export async function serveInspector(config: InspectorConfig, opts: { host?: string; port?: number } = {}): Promise<{ url: string; close(): Promise<void> }> {
+const LOOPBACK = ["127.0.0.1", "localhost", "[::1]"];
+
+export async function serveInspector(
+  config: InspectorConfig,
+  opts: { host?: string; port?: number; credentials?: Credentials } = {},
+): Promise<{ url: string; close(): Promise<void> }> {
   if (!existsSync(join(INSPECTOR_DIR, "index.html"))) throw new UsageError(`the inspector is not built (${INSPECTOR_DIR}); run npm run build`);
   const host = opts.host ?? "127.0.0.1";
+  let port = 0;
   const server: Server = createServer(async (req, res) => {
     const path = normalize(decodeURIComponent(new URL(req.url ?? "/", "http://x").pathname)).replace(/^(\.\.[/\\])+/, "");
     if (path === "/favicon.ico") {
@@ -33,6 +48,13 @@ export async function serveInspector(config: InspectorConfig, opts: { host?: str
     }
     if (path === "/config.json") {
       res.writeHead(200, { "content-type": TYPES[".json"] }).end(JSON.stringify(config));
+      return;
+    }
+    if (path === "/login.json") {
+      const json = { "content-type": TYPES[".json"], "cache-control": "no-store" };
+      if (!opts.credentials) res.writeHead(404, json).end(JSON.stringify({ error: "no login given to the inspector: the page asks for one" }));
+      else if (!LOOPBACK.some((h) => req.headers.host === `${h}:${port}`)) res.writeHead(403, json).end(JSON.stringify({ error: `the login is handed only to the page at a loopback address, not to one at ${req.headers.host ?? "(no Host)"}` }));
+      else res.writeHead(200, json).end(JSON.stringify(opts.credentials));
       return;
     }
     try {
@@ -48,6 +70,6 @@ export async function serveInspector(config: InspectorConfig, opts: { host?: str
     );
     server.listen(opts.port ?? 8080, host, () => resolve());
   });
-  const port = (server.address() as { port: number }).port;
+  port = (server.address() as { port: number }).port;
   return { url: `http://${host}:${port}/`, close: () => new Promise((resolve) => server.close(() => resolve())) };
 }

@@ -6,6 +6,10 @@
 //
 //   const c = await connectTcp("127.0.0.1:27586");
 //   await login(c, parseCredentials("password name=joe password=secret"));
+//   const w = await connectWebSocket("ws://127.0.0.1:27596", { credentials: { method: "password", name: "ann", password } });
+//
+// Plain JavaScript throughout (../auth/diffie-hellman.ts, ../auth/password-box.ts), so browsers,
+// their workers, Deno and edge isolates log in as Node does.
 
 import { dhOffer } from "../auth/diffie-hellman.js";
 import { sealPassword } from "../auth/password-box.js";
@@ -65,6 +69,21 @@ export async function login(c: KvClient, cred: Credentials | undefined): Promise
   if (!cred) throw new ClientError(`${c.server} wants a login (auth method ${want}); give --user NAME with --password-file FILE, or --auth "${want} name=NAME password=PASSWORD"`);
   if (cred.method !== want) throw new ClientError(`${c.server} wants auth method ${want}, not ${cred.method}`);
   await authenticate(c, cred);
+}
+
+/**
+ * A new connection, logged in when `cred` is given and the server asks for a login (connectTcp
+ * and connectWebSocket's `credentials`); closed again when the login fails.
+ */
+export async function loggedIn(c: KvClient, cred: Credentials | undefined): Promise<KvClient> {
+  if (!cred) return c;
+  try {
+    await login(c, cred);
+  } catch (e) {
+    c.close();
+    throw e;
+  }
+  return c;
 }
 
 /** Run `auth` with these credentials (also to test them on a server that does not ask). */

@@ -4,10 +4,13 @@ import { connect as tlsConnect } from "node:tls";
 import { framedMessages } from "../wire/message-framer.js";
 import { ClientError, KvClient, parseServer, type ClientOptions } from "./client.js";
 import { tlsFailure, type TlsClientOptions } from "./tls-trust.js";
+import { loggedIn, type Credentials } from "./login.js";
 
 export interface TcpClientOptions extends ClientOptions {
   /** Talk TLS: `true` trusts the system's CAs; options give the CA to trust (and a client certificate). */
   tls?: boolean | TlsClientOptions;
+  /** Log in with these when the server's greeting asks for a login. */
+  credentials?: Credentials;
 }
 
 /** Connect to a MoaT-KV server (ticktock or upstream) at "host:port". */
@@ -25,7 +28,7 @@ export async function connectTcp(server?: string, opts: TcpClientOptions = {}): 
   });
   socket.setNoDelay(true);
   socket.on("error", () => {}); // surfaces as the end of the message stream
-  return KvClient.over(
+  const client = await KvClient.over(
     {
       send: (b) => {
         socket.write(b);
@@ -36,4 +39,5 @@ export async function connectTcp(server?: string, opts: TcpClientOptions = {}): 
     name,
     opts,
   );
+  return loggedIn(client, opts.credentials);
 }

@@ -1,8 +1,10 @@
 // The client protocol over WebSocket: one msgpack message per binary frame. Works with the
 // browser's (and Deno's) global WebSocket, or any constructor with the same shape (e.g. `ws`).
 // wss:// with a private CA: pass `tls: { ca }` with the `ws` constructor (browsers trust their own).
+// `credentials` log in when the server's greeting asks for a login (login.ts), in any runtime.
 import { decodeValue } from "../wire/codec.js";
 import { ClientError, KvClient, type ClientOptions } from "./client.js";
+import { loggedIn, type Credentials } from "./login.js";
 import { tlsFailure, type TlsClientOptions } from "./tls-trust.js";
 
 type WebSocketLike = {
@@ -16,7 +18,7 @@ type WebSocketLike = {
 type WebSocketCtor = new (url: string, protocols?: string[], options?: object) => WebSocketLike;
 
 /** Connect to ws://HOST:PORT or wss://HOST:PORT (a ticktock node's --ws-port). */
-export async function connectWebSocket(url: string, opts: ClientOptions & { WebSocket?: WebSocketCtor; tls?: TlsClientOptions } = {}): Promise<KvClient> {
+export async function connectWebSocket(url: string, opts: ClientOptions & { WebSocket?: WebSocketCtor; tls?: TlsClientOptions; credentials?: Credentials } = {}): Promise<KvClient> {
   const Ctor = opts.WebSocket ?? (globalThis as unknown as { WebSocket?: WebSocketCtor }).WebSocket;
   if (!Ctor) throw new ClientError("no WebSocket implementation here; pass one as options.WebSocket");
   const ws = opts.tls ? new Ctor(url, [], opts.tls) : new Ctor(url);
@@ -55,5 +57,5 @@ export async function connectWebSocket(url: string, opts: ClientOptions & { WebS
       yield queue.shift();
     }
   }
-  return KvClient.over({ send: (b) => ws.send(b), messages: messages(), close: () => ws.close() }, url, opts);
+  return loggedIn(await KvClient.over({ send: (b) => ws.send(b), messages: messages(), close: () => ws.close() }, url, opts), opts.credentials);
 }

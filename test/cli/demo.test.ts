@@ -1,6 +1,9 @@
 // `npm start` (ticktock demo): three nodes, a missing tick, the console commands it prints work,
 // and Ctrl-C stops it cleanly.
 import { describe, expect, it } from "vitest";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { run, runToEnd } from "../support/cli.js";
 
 describe("ticktock demo", () => {
@@ -20,5 +23,24 @@ describe("ticktock demo", () => {
     }
     expect(await demo.exited).toBe(0);
     expect(demo.stdout()).toContain("demo stopped");
+  });
+
+  it("turns auth on for the user it is given, and prints commands that log in", async () => {
+    const pw = join(mkdtempSync(join(tmpdir(), "ticktock-demo-")), "joe.pw");
+    writeFileSync(pw, "demo secret\n");
+    const demo = run(["--user", "joe", "--password-file", pw, "demo", "--port", "0", "--inspector-port", "0", "--no-gap"]);
+    try {
+      await demo.waitFor(/Press Ctrl-C to stop\./, 20_000);
+      const first = /demo1 {2}client protocol on (127\.0\.0\.1:\d+)/.exec(demo.stdout())![1]!;
+      expect(demo.stdout()).toContain("Auth is on: every client logs in as joe");
+      expect(demo.stdout()).toContain(`./bin/ticktock.js --user joe --password-file ${pw} data one get -rd_ --server ${first}`);
+      const refused = await runToEnd(["data", "one.two", "get", "--server", first]);
+      expect([refused.code, refused.stderr]).toEqual([1, expect.stringMatching(/wants a login \(auth method password\); give --user NAME/)]);
+      const ok = await runToEnd(["--user", "joe", "--password-file", pw, "data", "one.two", "get", "--server", first]);
+      expect([ok.code, ok.stdout]).toEqual([0, "123\n"]);
+    } finally {
+      demo.proc.kill("SIGINT");
+    }
+    expect(await demo.exited).toBe(0);
   });
 });

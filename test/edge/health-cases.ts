@@ -6,7 +6,12 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { fileURLToPath } from "node:url";
 import mqtt from "mqtt";
 import { freePort, startMosquitto, type Broker } from "../support/mosquitto.js";
-import { startNode, stopAll, waitFor, type TestNode } from "../support/cluster.js";
+import { FAST, startNode, stopAll, waitFor, type TestNode } from "../support/cluster.js";
+import { TicktockNode } from "../../src/node/node.js";
+import { MqttTransport } from "../../src/transport/mqtt-transport.js";
+import { serveTcp } from "../../src/server/tcp-server.js";
+import { connectTcp } from "../../src/client/tcp.js";
+import { sealedPassword } from "../../src/client/login.js";
 import { serveDir } from "../support/static-server.js";
 import { serveWebSocket } from "../../src/server/ws-server.js";
 import type { ClientServer } from "../../src/server/tcp-server.js";
@@ -17,7 +22,7 @@ export interface Served {
   url: string;
   stop(): Promise<void> | void;
 }
-export type Serve = (settings: { TICKTOCK_SERVER?: string; TICKTOCK_STATE_URL?: string }) => Promise<Served>;
+export type Serve = (settings: { TICKTOCK_SERVER?: string; TICKTOCK_STATE_URL?: string; TICKTOCK_USER?: string; TICKTOCK_PASSWORD?: string }) => Promise<Served>;
 
 export function describeHealthCheck(runtime: string, serve: Serve): void {
   let broker: Broker;
@@ -69,6 +74,40 @@ export function describeHealthCheck(runtime: string, serve: Serve): void {
       } finally {
         await srv.stop();
         await files.close();
+      }
+    });
+
+    it("logs in to a node with auth as TICKTOCK_USER, and says so when the password is wrong", async () => {
+      const locked = new TicktockNode({ ...FAST, name: "edge2", transport: new MqttTransport({ url: broker.url, root: "edge.locked" }), log: () => {} });
+      await locked.start();
+      const tcp = await serveTcp(locked, { port: 0 });
+      const lockedWs = await serveWebSocket(locked, { port: 0 });
+      try {
+        const admin = await connectTcp(`127.0.0.1:${tcp.port}`);
+        await admin.request("auth_set", { typ: "password", kind: "user", ident: "health", chain: null, password: await sealedPassword(admin, "pulse 1"), role: "read" });
+        await admin.request("set_auth_typ", { typ: "password" });
+        admin.close();
+        const server = `ws://127.0.0.1:${lockedWs.port}`;
+        const ok = await serve({ TICKTOCK_SERVER: server, TICKTOCK_USER: "health", TICKTOCK_PASSWORD: "pulse 1" });
+        try {
+          const res = await fetch(`${ok.url}/`);
+          expect(res.status).toBe(200);
+          expect(await res.json()).toMatchObject({ ok: true, node: "edge2", missing: {} });
+        } finally {
+          await ok.stop();
+        }
+        const wrong = await serve({ TICKTOCK_SERVER: server, TICKTOCK_USER: "health", TICKTOCK_PASSWORD: "pulse 2" });
+        try {
+          const res = await fetch(`${wrong.url}/`);
+          expect(res.status).toBe(502);
+          expect((await res.json()).error).toBe(`login to ${server} as health failed: AuthFailedError: user health and this password do not match`);
+        } finally {
+          await wrong.stop();
+        }
+      } finally {
+        await lockedWs.close();
+        await tcp.close();
+        await locked.stop();
       }
     });
 

@@ -57,7 +57,7 @@ describeUpstream("authentication", () => {
     await upstreamSetup(kv);
     expect(await greetingAuth(t.port)).toEqual(["password"]);
     // the record is upstream's: the password's sha256 under (None, auth, password, user, joe)
-    expect(t.t.node.store.get(userPath("password", "joe"))!.value).toEqual({ password: passwordDigest("secret1") });
+    expect(t.t.node.store.get(userPath("password", "joe"))!.value).toEqual({ password: await passwordDigest("secret1") });
 
     const anon = await kv(["data", "a", "get"]);
     expect(anon.code).not.toBe(0);

@@ -19,7 +19,7 @@ afterAll(async () => {
 function runInBun(flavour: "node" | "web"): Promise<string> {
   const runner = fileURLToPath(new URL("./bun-runner.ts", import.meta.url));
   return new Promise<string>((resolve, reject) =>
-    execFile(BUN, ["run", runner, flavour, env.deadBroker, env.broker, env.server], { cwd: fileURLToPath(new URL("../..", import.meta.url)), timeout: 60_000, env: { ...process.env, NO_COLOR: "1" } }, (err, stdout, stderr) =>
+    execFile(BUN, ["run", runner, flavour, env.deadBroker, env.broker, env.server, env.locked], { cwd: fileURLToPath(new URL("../..", import.meta.url)), timeout: 60_000, env: { ...process.env, NO_COLOR: "1" } }, (err, stdout, stderr) =>
       err ? reject(new Error(`bun failed: ${err.message}\n${stderr}`)) : resolve(stdout),
     ),
   );

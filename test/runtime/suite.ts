@@ -18,7 +18,12 @@ export interface SuiteEnv {
   broker: string;
   /** A ticktock node named "host" on that broker, its client protocol over WebSocket; it holds greet = "hello". */
   server: string;
+  /** A ticktock node named "keep" with auth on (one user, VIEWER, read-only), over WebSocket; it holds kept = 42. */
+  locked: string;
 }
+
+/** The read-only user of the `locked` node. */
+export const VIEWER = { method: "password", name: "viewer", password: "look, don't touch" } as const;
 
 const show = (v: unknown) => JSON.stringify(v, (_k, x) => (typeof x === "bigint" ? `${x}n` : x));
 
@@ -139,6 +144,28 @@ CASES.push(
         equal(plan.changes, {}, "nothing to mark");
       } finally {
         await kv.terminate();
+      }
+    },
+  },
+  {
+    name: "console: logs in to a node with auth (upstream's password exchange), looks, may not mark",
+    async run(spawn, env) {
+      const kv = await spawn("console");
+      try {
+        equal((await kv.connect(env.locked) as unknown as { auth: unknown }).auth, ["password"], "the greeting asks for a login");
+        await rejects(kv.get(["kept"]), /NoAuthError: get_value needs a login/, "before the login");
+        await rejects(kv.connect(env.locked, { ...VIEWER, password: "wrong" }), /login to ws:\/\/127\.0\.0\.1:\d+ as viewer failed: AuthFailedError: user viewer and this password do not match/, "a wrong password");
+        equal((await kv.connect(env.locked, VIEWER)).node, "keep", "logged in");
+        equal((await kv.get(["kept"])).value, 42, "get");
+        await rejects(kv.mark({ ghost: [1] }), /Not allowed: fake_info(_send)? needs a maintainer; user viewer may only look/, "a mark");
+      } finally {
+        await kv.terminate();
+      }
+      const obs = await spawn("observer");
+      try {
+        equal(await obs.seedFrom(env.locked, VIEWER), { node: "keep" }, "the observer logs in too");
+      } finally {
+        await obs.terminate();
       }
     },
   },

@@ -52,7 +52,7 @@ describe("workers in Chromium (Web Worker)", () => {
       const page = await browser.newPage();
       const errors: string[] = [];
       page.on("pageerror", (e) => errors.push(e.message));
-      const q = new URLSearchParams({ deadBroker: env.deadBroker, broker: env.broker, server: env.server });
+      const q = new URLSearchParams({ deadBroker: env.deadBroker, broker: env.broker, server: env.server, locked: env.locked });
       await page.goto(`${site.url}/index.html?${q}`);
       await page.waitForFunction(() => (globalThis as unknown as { __results?: unknown }).__results, undefined, { timeout: 30_000 });
       const results = await page.evaluate(() => (globalThis as unknown as { __results: unknown }).__results);
@@ -66,7 +66,7 @@ describe("workers in Chromium (Web Worker)", () => {
 describe("workers in Deno (Deno Worker)", () => {
   it("pass the shared runtime suite", async () => {
     const out = await new Promise<string>((resolve, reject) =>
-      execFile(DENO, ["run", "--allow-read", "--allow-net", "--allow-env", "--allow-sys", fileURLToPath(new URL("./deno-runner.ts", import.meta.url)), env.deadBroker, env.broker, env.server], { cwd: fileURLToPath(new URL("../..", import.meta.url)), timeout: 60_000, env: { ...process.env, NO_COLOR: "1", DENO_NO_UPDATE_CHECK: "1" } }, (err, stdout, stderr) =>
+      execFile(DENO, ["run", "--allow-read", "--allow-net", "--allow-env", "--allow-sys", fileURLToPath(new URL("./deno-runner.ts", import.meta.url)), env.deadBroker, env.broker, env.server, env.locked], { cwd: fileURLToPath(new URL("../..", import.meta.url)), timeout: 60_000, env: { ...process.env, NO_COLOR: "1", DENO_NO_UPDATE_CHECK: "1" } }, (err, stdout, stderr) =>
         err ? reject(new Error(`deno failed: ${err.message}\n${stderr}`)) : resolve(stdout),
       ),
     );

@@ -3,7 +3,7 @@
 // the password sealed with the shared key), refusals before login, and the read role beyond
 // upstream. Upstream's own server and CLI are in test/interop/auth.test.ts.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { createHash } from "node:crypto";
+import { createHash, getDiffieHellman } from "node:crypto";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -17,7 +17,9 @@ import { serveTcp, type ClientServer } from "../../src/server/tcp-server.js";
 import { connectTcp } from "../../src/client/tcp.js";
 import type { KvClient, Msg } from "../../src/client/client.js";
 import { authenticate, dhKey, login, parseCredentials, sealedPassword } from "../../src/client/login.js";
-import { dhAnswer, dhOffer } from "../../src/auth/diffie-hellman.js";
+import { dhOffer, keyOfSecret, minimalBytes } from "../../src/auth/diffie-hellman.js";
+import { MODP14, MODP5 } from "../../src/auth/modp-groups.js";
+import { dhAnswer } from "../../src/auth/diffie-hellman-answer.js";
 import { openPassword, passwordDigest, sealPassword } from "../../src/auth/password-box.js";
 import { userPath } from "../../src/auth/user-records.js";
 import { Path } from "../../src/wire/path.js";
@@ -103,9 +105,23 @@ describe("the exchange", () => {
     }
   });
 
-  it("seals the password's sha256 so that only the key opens it", () => {
+  it("runs the client's half in plain JavaScript on RFC 3526's groups, as node:crypto's", () => {
+    expect(MODP5.prime.toString(16)).toBe(getDiffieHellman("modp5").getPrime("hex").replace(/^0+/, ""));
+    expect(MODP14.prime.toString(16)).toBe(getDiffieHellman("modp14").getPrime("hex").replace(/^0+/, ""));
+    // the server's answer from node:crypto, our finish from BigInt: the key node:crypto computes too
+    const server = getDiffieHellman("modp14");
+    server.generateKeys();
+    const offer = dhOffer();
+    expect(offer.finish(new Uint8Array(server.getPublicKey()))).toEqual(keyOfSecret(BigInt(`0x${server.computeSecret(offer.pubkey).toString("hex")}`)));
+    // a server key a small subgroup would confine (0, 1, p-1), or one beyond p, is refused by name
+    for (const bad of [0n, 1n, MODP14.prime - 1n, MODP14.prime + 5n]) {
+      expect(() => offer.finish(minimalBytes(bad))).toThrow(/diffie_hellman reply: the peer's public key \(\d+ bytes\) is not usable: outside 3 … p-2 of MODP group 14/);
+    }
+  });
+
+  it("seals the password's sha256 so that only the key opens it", async () => {
     const key = dhAnswer(dhOffer().pubkey).key;
-    const sealed = sealPassword(key, "secret1");
+    const sealed = await sealPassword(key, "secret1");
     expect(sealed.length).toBe(24 + 16 + 32);
     expect(Buffer.from(openPassword(key, sealed))).toEqual(createHash("sha256").update("secret1").digest());
     expect(() => openPassword(new Uint8Array(32), sealed)).toThrow(/does not open with this connection's key/);
@@ -139,7 +155,7 @@ describe("a node with auth", () => {
     const r = await c.request("auth_set", { typ: "password", kind: "user", ident: "joe", chain: null, password: await sealedPassword(c, "secret1") });
     expect(r).toMatchObject({ changed: true, chain: { node: "s1", prev: null } });
     const e = n.node.store.get(userPath("password", "joe"))!;
-    expect(e.value).toEqual({ password: passwordDigest("secret1") });
+    expect(e.value).toEqual({ password: await passwordDigest("secret1") });
     expect(await errorOf(c.request("auth_set", { typ: "password", kind: "user", ident: "joe", chain: null, password: await sealedPassword(c, "x2345") }))).toMatch(/Entry already exists at auth\/password\/user\/joe/);
     expect(await errorOf(c.request("diffie_hellman", { pubkey: dhOffer().pubkey, length: 1024 }))).toMatch(/can't call dh twice/);
     // the greeting lists methods once the auth node exists: none current yet
@@ -234,7 +250,7 @@ describe("a node with auth", () => {
     const joe = await client(n.port);
     await login(joe, parseCredentials("password name=joe password=secret1"));
     expect(await joe.request("auth_set", { typ: "password", kind: "user", ident: "ann", role: "maintainer" })).toMatchObject({ changed: true });
-    expect(n.node.store.get(userPath("password", "ann"))!.value).toEqual({ password: passwordDigest("secret2"), role: "maintainer" });
+    expect(n.node.store.get(userPath("password", "ann"))!.value).toEqual({ password: await passwordDigest("secret2"), role: "maintainer" });
     const ann2 = await client(n.port);
     await login(ann2, parseCredentials("password name=ann password=secret2"));
     expect(await ann2.request("set_value", { path: Path.of("a", "b"), value: 2 })).toMatchObject({ changed: true });
@@ -273,7 +289,7 @@ describe("a node with auth", () => {
     expect(r.from).toBe("j1");
     expect(other.node.store.get(Path.of("k"))!.value).toBe("v");
     const copied = other.node.store.get(userPath("password", "joe"))!.value as { password: Uint8Array };
-    expect(Buffer.from(copied.password)).toEqual(Buffer.from(passwordDigest("secret1")));
+    expect(Buffer.from(copied.password)).toEqual(Buffer.from(await passwordDigest("secret1")));
     expect((await client(other.port)).greeting).toMatchObject({ auth: ["password"] });
     await login(await client(other.port), parseCredentials("password name=joe password=secret1"));
   });

@@ -30,6 +30,9 @@ const healthWorker :Workerd.Worker = (
     # settings from the environment workerd runs in; unset variables give no binding
     (name = "TICKTOCK_SERVER", fromEnvironment = "TICKTOCK_SERVER"),
     (name = "TICKTOCK_STATE_URL", fromEnvironment = "TICKTOCK_STATE_URL"),
+    # a login, for a node with auth on (with wrangler: secrets of the same names)
+    (name = "TICKTOCK_USER", fromEnvironment = "TICKTOCK_USER"),
+    (name = "TICKTOCK_PASSWORD", fromEnvironment = "TICKTOCK_PASSWORD"),
   ],
   globalOutbound = "network",
 );

@@ -1,5 +1,7 @@
 // `ticktock demo` (what `npm start` runs): three nodes on an embedded MQTT broker, a little
-// data, and a publisher that skips a tick, so the seed's repair can be tried for real.
+// data, and a publisher that skips a tick, so the seed's repair can be tried for real. Given
+// --user NAME --password-file F, the demo makes that user (a maintainer) and turns auth on, and
+// its inspector page logs in as that user (inspector-server.ts: login.json).
 import type { Command } from "commander";
 import mqtt from "mqtt";
 import { init } from "../../core/range-set.js";
@@ -12,6 +14,9 @@ import { serveInspector } from "../inspector-server.js";
 import { UsageError, intOption, onShutdown } from "../process.js";
 import type { ClientServer } from "../../server/tcp-server.js";
 import { originOf } from "../../server/ws-server.js";
+import { credentials } from "../credentials.js";
+import { connectTcp } from "../../client/tcp.js";
+import { sealedPassword } from "../../client/login.js";
 
 export function register(program: Command): void {
   program
@@ -24,6 +29,8 @@ export function register(program: Command): void {
     .option("--inspector-port <port>", "port of the inspector page", intOption("--inspector-port", 0, 65535), 8080)
     .action(async (o: { nodes: number; port: number; gap: boolean; inspector: boolean; inspectorPort: number }) => {
       await init();
+      const cred = credentials();
+      if (cred && cred.method !== "password") throw new UsageError("the demo turns auth on for a user: give --user NAME --password-file FILE");
       const out = (line = "") => process.stdout.write(`${line}\n`);
       const broker = await embeddedBroker((l) => process.stderr.write(`ticktock demo: ${l}\n`), 0);
       const nodes: TicktockNode[] = [];
@@ -39,11 +46,11 @@ export function register(program: Command): void {
       const inspectorConfig = { mqtt: broker.wsUrl, server: `ws://${wsFirst.host}:${wsFirst.port}` };
       const site = !o.inspector
         ? undefined
-        : await serveInspector(inspectorConfig, { port: o.inspectorPort }).catch((e) => {
+        : await serveInspector(inspectorConfig, { port: o.inspectorPort, credentials: cred }).catch((e) => {
             // the page's port is taken (another demo?): any free port will do
             if (!(e instanceof UsageError)) throw e;
             process.stderr.write(`ticktock demo: port ${o.inspectorPort} is taken; the inspector uses a free port instead\n`);
-            return serveInspector(inspectorConfig, { port: 0 });
+            return serveInspector(inspectorConfig, { port: 0, credentials: cred });
           });
       if (site) origins.add(originOf(site.url));
       const done = onShutdown(async () => {
@@ -55,6 +62,16 @@ export function register(program: Command): void {
         out("demo stopped");
       });
       await Promise.all(nodes.map((n) => n.start()));
+      if (cred) {
+        // as `ticktock auth user add` and `auth init` would: the user, then the method on
+        const admin = await connectTcp(`${servers[0]!.host}:${servers[0]!.port}`);
+        try {
+          await admin.request("auth_set", { typ: "password", kind: "user", ident: cred.name, chain: null, password: await sealedPassword(admin, cred.password) });
+          await admin.request("set_auth_typ", { typ: "password" });
+        } finally {
+          admin.close();
+        }
+      }
       nodes[0]!.set(Path.of("one", "two"), 123);
       nodes[1 % nodes.length]!.set(Path.of("one", "three"), "hello");
       nodes[2 % nodes.length]!.set(Path.of("one", "four"), { a: 1, b: "two" });
@@ -66,10 +83,12 @@ export function register(program: Command): void {
         }
         await ghost.endAsync();
       }
-      const cli = "./bin/ticktock.js";
+      const pwFile = (program.opts() as { passwordFile?: string }).passwordFile;
+      const cli = cred ? `./bin/ticktock.js --user ${cred.name}${pwFile ? ` --password-file ${pwFile}` : ""}` : "./bin/ticktock.js";
       const first = `${servers[0]!.host}:${servers[0]!.port}`;
       out(`ticktock demo: ${o.nodes} nodes on an embedded MQTT broker at ${broker.url}`);
       for (const [i, s] of servers.entries()) out(`  ${nodes[i]!.name}  client protocol on ${s.host}:${s.port}`);
+      if (cred) out(`Auth is on: every client logs in as ${cred.name} (or another user you add); the inspector page does by itself.`);
       out();
       if (o.gap) {
         out(`A publisher called "ghost" sent its ticks 1 and 3 but never 2, so every node misses ghost's tick 2.`);

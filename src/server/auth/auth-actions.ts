@@ -10,7 +10,8 @@
 //   set_auth_typ {typ | null}                → set_internal's reply for (None, "auth")
 
 import { MessageError, show } from "../../core/errors.js";
-import { dhAnswer, DH_LENGTH } from "../../auth/diffie-hellman.js";
+import { DH_LENGTH } from "../../auth/diffie-hellman.js";
+import { dhAnswer } from "../../auth/diffie-hellman-answer.js";
 import { openPassword, sameDigest } from "../../auth/password-box.js";
 import { AUTH_METHODS, AUTH_ROOT, isAuthMethod, roleOf, ROLES, userPath, USER_NAME, type AuthMethod } from "../../auth/user-records.js";
 import type { Entry } from "../../node/entry-store.js";

@@ -9,11 +9,13 @@ import type { Role, RoleApis, RoleFactory, RoleWorker } from "../contract.js";
 import { guard, type GuardOptions } from "../guard.js";
 import { connectTcp } from "../../client/tcp.js";
 import { connectWebSocket } from "../../client/websocket.js";
+import type { Credentials } from "../../client/login.js";
 import { fsStorage } from "../../node/state-file-fs.js";
 
 export function exposeRole<R extends Role>(role: R, make: RoleFactory<R>): void {
   if (!parentPort) throw new Error(`exposeRole(${role}): not in a worker_threads worker`);
-  const connect = (server: string) => (/^wss?:\/\//.test(server) ? connectWebSocket(server, { WebSocket: WebSocket as never }) : connectTcp(server));
+  const connect = (server: string, credentials?: Credentials) =>
+    /^wss?:\/\//.test(server) ? connectWebSocket(server, { WebSocket: WebSocket as never, credentials }) : connectTcp(server, { credentials });
   expose(make({ connect, storage: fsStorage }), nodeEndpoint(parentPort));
 }
 

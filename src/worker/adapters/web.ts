@@ -5,11 +5,12 @@ import { expose, wrap } from "comlink";
 import type { Role, RoleApis, RoleFactory, RoleWorker } from "../contract.js";
 import { guard, type GuardOptions } from "../guard.js";
 import { connectWebSocket } from "../../client/websocket.js";
+import type { Credentials } from "../../client/login.js";
 
 export function exposeRole<R extends Role>(_role: R, make: RoleFactory<R>): void {
-  const connect = (server: string) => {
+  const connect = (server: string, credentials?: Credentials) => {
     if (!/^wss?:\/\//.test(server)) throw new Error(`${server} is not a ws:// URL; here servers are reached over WebSocket (a node's --ws-port)`);
-    return connectWebSocket(server);
+    return connectWebSocket(server, { credentials });
   };
   expose(make({ connect }));
 }

@@ -1,18 +1,25 @@
 // The recovery console in a worker: a client of one server (TCP in Node and Deno, WebSocket in
-// browsers), with the repair's plan and apply steps.
+// browsers), with the repair's plan and apply steps. It logs in with the credentials given to
+// connect when the server's greeting asks for a login (upstream's password exchange, in plain
+// JavaScript, so in every runtime).
 import { init } from "../../core/range-set.js";
 import type { KvClient, Msg, Greeting } from "../../client/client.js";
+import type { Credentials } from "../../client/login.js";
 import { applyMark, markTarget, planMark, type MarkKind, type MarkPlan } from "../../console/repair.js";
 import type { RangeSetState } from "../../core/range-set.js";
 import type { RangeMap } from "../../wire/messages.js";
 import { Path, type PathElement } from "../../wire/path.js";
 import { PathExpander } from "../../wire/relative-path.js";
 
-/** How this runtime reaches a server: ws:// URLs, and host:port where TCP exists. */
-export type Connect = (server: string) => Promise<KvClient>;
+/** How this runtime reaches a server: ws:// URLs, and host:port where TCP exists; logged in with `credentials` when the server asks. */
+export type Connect = (server: string, credentials?: Credentials) => Promise<KvClient>;
 
 export interface ConsoleApi {
-  connect(server: string): Promise<Greeting>;
+  /**
+   * Connect (and log in with `credentials` when the server asks for a login). The greeting's
+   * `auth` names the method a server wants: connecting without credentials shows it.
+   */
+  connect(server: string, credentials?: Credentials): Promise<Greeting>;
   state(flags: Record<string, boolean>): Promise<Msg>;
   /** The ticks a mark would cover (given, or the node's missing ticks) and what it would change. */
   planMark(node: string, ticks: RangeSetState | "missing", kind?: MarkKind): Promise<MarkPlan>;
@@ -31,10 +38,11 @@ export function createConsoleApi(connect: Connect): ConsoleApi {
     return client;
   };
   return Object.freeze({
-    async connect(server: string) {
+    async connect(server: string, credentials?: Credentials) {
       await init();
       client?.close();
-      client = await connect(server);
+      client = undefined;
+      client = await connect(server, credentials);
       return client.greeting;
     },
     state: (flags: Record<string, boolean>) => need("state").request("get_state", flags),

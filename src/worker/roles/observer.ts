@@ -8,6 +8,7 @@ import { encodeValue } from "../../wire/codec.js";
 import { escapePieceKeys } from "../../wire/message-pieces.js";
 import mqtt from "mqtt";
 import type { Connect } from "./console.js";
+import type { Credentials } from "../../client/login.js";
 import type { GossipTransport } from "../../transport/transport.js";
 
 export interface ObserverApi {
@@ -17,9 +18,10 @@ export interface ObserverApi {
   seed(state: Record<string, unknown>): void;
   /**
    * Seed the view from a server directly (ws://HOST:PORT in browsers): the state, which can
-   * hold millions of intervals, goes from the server into this worker and nowhere else.
+   * hold millions of intervals, goes from the server into this worker and nowhere else. Logs in
+   * with `credentials` when the server asks for a login.
    */
-  seedFrom(server: string): Promise<{ node: string }>;
+  seedFrom(server: string, credentials?: Credentials): Promise<{ node: string }>;
   snapshot(): ClusterSnapshot;
   /** Timelines of several nodes in one call (one raster per node and band). */
   raster(nodes: string[], width: number, range?: { lo: Tick; hi: Tick }): NodeRaster[];
@@ -58,10 +60,10 @@ export function createObserverApi(connect: Connect): ObserverApi {
       await observer.start();
     },
     seed: (state: Record<string, unknown>) => need("seed").seed(state),
-    async seedFrom(server: string) {
+    async seedFrom(server: string, credentials?: Credentials) {
       await init();
       const o = offline();
-      const c = await connect(server);
+      const c = await connect(server, credentials);
       try {
         o.seed(await c.request("get_state", { nodes: true, known: true, present: true, deleted: true }));
         return { node: c.greeting.node };

@@ -1,0 +1,48 @@
+// The two RFC 3526 MODP groups upstream's exchange uses (moat.lib.diffiehellman's primes):
+// group 14 (2048 bits) and group 5 (1536 bits, upstream's debug mode), both with generator 2.
+// Written out so that runtimes without node:crypto's getDiffieHellman have them; a test checks
+// them against node:crypto's own copies.
+
+export interface ModpGroup {
+  /** RFC 3526 group number. */
+  id: 5 | 14;
+  prime: bigint;
+  generator: bigint;
+}
+
+const hex = (lines: string[]) => BigInt(`0x${lines.join("")}`);
+
+/** RFC 3526 section 2: 1536-bit MODP group 5. */
+export const MODP5: ModpGroup = Object.freeze({
+  id: 5,
+  generator: 2n,
+  prime: hex([
+    "FFFFFFFFFFFFFFFFC90FDAA22168C234C4C6628B80DC1CD129024E088A67CC74",
+    "020BBEA63B139B22514A08798E3404DDEF9519B3CD3A431B302B0A6DF25F1437",
+    "4FE1356D6D51C245E485B576625E7EC6F44C42E9A637ED6B0BFF5CB6F406B7ED",
+    "EE386BFB5A899FA5AE9F24117C4B1FE649286651ECE45B3DC2007CB8A163BF05",
+    "98DA48361C55D39A69163FA8FD24CF5F83655D23DCA3AD961C62F356208552BB",
+    "9ED529077096966D670C354E4ABC9804F1746C08CA237327FFFFFFFFFFFFFFFF",
+  ]),
+});
+
+/** RFC 3526 section 3: 2048-bit MODP group 14. */
+export const MODP14: ModpGroup = Object.freeze({
+  id: 14,
+  generator: 2n,
+  prime: hex([
+    "FFFFFFFFFFFFFFFFC90FDAA22168C234C4C6628B80DC1CD129024E088A67CC74",
+    "020BBEA63B139B22514A08798E3404DDEF9519B3CD3A431B302B0A6DF25F1437",
+    "4FE1356D6D51C245E485B576625E7EC6F44C42E9A637ED6B0BFF5CB6F406B7ED",
+    "EE386BFB5A899FA5AE9F24117C4B1FE649286651ECE45B3DC2007CB8A163BF05",
+    "98DA48361C55D39A69163FA8FD24CF5F83655D23DCA3AD961C62F356208552BB",
+    "9ED529077096966D670C354E4ABC9804F1746C08CA18217C32905E462E36CE3B",
+    "E39E772C180E86039B2783A2EC07A28FB5C55DF06F4C52C9DE2BCBF695581718",
+    "3995497CEA956AE515D2261898FA051015728E5A8AACAA68FFFFFFFFFFFFFFFF",
+  ]),
+});
+
+/** The group for upstream's `length` field: group 5 below 32 (its debug mode asks for 16), else 14. */
+export function modpGroup(length: number): ModpGroup {
+  return length < 32 ? MODP5 : MODP14;
+}
