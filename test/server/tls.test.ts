@@ -191,9 +191,10 @@ describe("TLS from the command line", () => {
     const a = run(["node", "cli-a", "--mqtt", broker.mqttsUrl!, "--mqtt-ca", certs.ca, "--port", "0", "--tls-cert", certs.cert, "--tls-key", certs.key, "--startup-wait", "200"]);
     procs.push(a);
     const port = (await a.waitFor(/client protocol on 127\.0\.0\.1:(\d+) \(TLS\)/))[1]!;
-    await a.waitFor(/connected/);
+    await a.waitFor(/serving/); // after its start-up wait: data requests before it are refused
     const server = ["--server", `127.0.0.1:${port}`];
-    expect(await runToEnd(["data", "cli.x", "set", "-e", ":", "7", ...server, "--tls-ca", certs.ca])).toMatchObject({ code: 0 });
+    const set = await runToEnd(["data", "cli.x", "set", "-e", ":", "7", ...server, "--tls-ca", certs.ca]);
+    expect(set, set.stderr).toMatchObject({ code: 0 });
     const got = await runToEnd(["data", "cli.x", "get", ...server, "--tls-ca", certs.ca]);
     expect(got).toMatchObject({ code: 0, stdout: "7\n" });
 
