@@ -17,6 +17,9 @@ import { UsageError } from "../process.js";
 
 interface Common extends ServerFlags { method?: string; json?: boolean }
 
+/** A user's record name: the root method has one record, "*". */
+const identOf = (method: string, name: string) => (method === "root" ? "*" : name);
+
 /** The method to work on: -m, the server's current one, its only one, or password. */
 async function methodOf(c: KvClient, o: Common): Promise<string> {
   if (o.method) return o.method;
@@ -70,7 +73,7 @@ async function setUser(c: KvClient, method: string, name: string, kw: Record<str
     const cur = await c.request("auth_get", { typ: method, kind: "user", ident: name, nchain: 2 });
     chain = cur.chain ?? null;
   } else if (method === "password" && password === undefined) throw new UsageError(`a new user needs a password: password=… or --new-password-file FILE`);
-  const fields: Msg = { typ: method, kind: "user", ident: method === "root" ? "*" : name, chain };
+  const fields: Msg = { typ: method, kind: "user", ident: identOf(method, name), chain };
   if (password !== undefined) fields.password = await sealedPassword(c, password);
   if (kw.role !== undefined) fields.role = kw.role;
   return c.request("auth_set", fields);
@@ -148,7 +151,7 @@ Upstream's forms work too: auth -m password user add name=joe password=secret1`)
       const o = opts(cmd);
       await withClient(o, async (c) => {
         const typ = await methodOf(c, o);
-        const r = await c.request("auth_get", { typ, kind: "user", ident: typ === "root" ? "*" : name, nchain: 2 });
+        const r = await c.request("auth_get", { typ, kind: "user", ident: identOf(typ, name), nchain: 2 });
         print({ name, ...strip(r) }, o.json);
       });
     });
@@ -201,8 +204,8 @@ Upstream's forms work too: auth -m password user add name=joe password=secret1`)
       const o = opts(cmd);
       await withClient(o, async (c) => {
         const typ = await methodOf(c, o);
-        const cur = await c.request("auth_get", { typ, kind: "user", ident: typ === "root" ? "*" : name, nchain: 2 });
-        await c.request("delete_internal", { path: new Path(["auth", typ, "user", typ === "root" ? "*" : name]), chain: cur.chain });
+        const cur = await c.request("auth_get", { typ, kind: "user", ident: identOf(typ, name), nchain: 2 });
+        await c.request("delete_internal", { path: new Path(["auth", typ, "user", identOf(typ, name)]), chain: cur.chain });
         process.stdout.write(`${name} deleted\n`);
       });
     });
