@@ -467,7 +467,7 @@ export class TicktockNode {
 
   #onInfo(msg: InfoMessage): void {
     const purge = entriesToPurge(msg.deleted, this.store, this.ledger);
-    const eff = this.ledger.applyInfo(msg, (n) => this.store.currentTickOf(n) !== undefined);
+    const eff = this.ledger.applyInfo(msg, this.#keepsNode);
     if (eff.ignored) return;
     for (const n of eff.dropped) this.#forget(n);
     purgeEntries(purge, this.store, this.ledger);
@@ -782,6 +782,9 @@ export class TicktockNode {
     this.#check();
   }
 
+  /** A node this server keeps although it is dropped elsewhere: one of its changes is the newest of an entry here. */
+  readonly #keepsNode = (node: string): boolean => this.store.currentTickOf(node) !== undefined;
+
   /** Take a dropped node out of the entries' chains, the pending answers and the state file. */
   #forget(node: string): void {
     const chains = this.store.dropFromChains(node);
@@ -872,7 +875,7 @@ export class TicktockNode {
     const eff = this.ledger.applyInfo({
       nodes: state.nodes, known: state.known ?? state.superseded, deleted: state.deleted, remote_missing: state.remote_missing, present: state.present, tock: state.tock,
       node_drop: state.node_drop, node: "",
-    }, (n) => this.store.currentTickOf(n) !== undefined);
+    }, this.#keepsNode);
     for (const n of eff.dropped) this.#forget(n);
   }
 
