@@ -211,6 +211,7 @@ describe("TLS from the command line", () => {
     procs.push(b);
     await b.waitFor(/copied 1 entries and the tick state from cli-a at 127\.0\.0\.1:\d+/);
     const bPort = (await b.waitFor(/client protocol on 127\.0\.0\.1:(\d+);/))[1]!;
+    await b.waitFor(/serving/); // reads before that are refused (maintainer-only while starting)
     const fromB = await runToEnd(["data", "cli.x", "get", "--server", `127.0.0.1:${bPort}`]);
     expect(fromB).toMatchObject({ code: 0, stdout: "7\n" });
     // and a's own TLS port is still serving after all those refusals
