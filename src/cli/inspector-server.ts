@@ -71,5 +71,11 @@ export async function serveInspector(
     server.listen(opts.port ?? 8080, host, () => resolve());
   });
   port = (server.address() as { port: number }).port;
-  return { url: `http://${host}:${port}/`, close: () => new Promise((resolve) => server.close(() => resolve())) };
+  return { url: `http://${host}:${port}/`, close: () =>
+      new Promise((resolve) => {
+        // a browser keeps its connections open (keep-alive): close() alone would wait for them
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  };
 }
