@@ -52,7 +52,7 @@ export interface NodeOptions {
   authoritative?: boolean;
   /** How long to listen to the cluster before deciding to serve, ms. Default 1500. */
   startupWait?: number;
-  /** First delay before asking for missing ticks, ms; grows by half per round. Default 300. */
+  /** First delay before asking for missing ticks, ms; grows by half per round. Default 300 (Serf: 1000, see transport.gossip). */
   missingDelay?: number;
   /** Upper bound of that delay, ms. Default 10,000. */
   maxMissingDelay?: number;
@@ -84,8 +84,9 @@ export interface NodeOptions {
   passive?: boolean;
   /**
    * Split outgoing update and info messages longer than this many bytes into pieces, as upstream
-   * does with 450 (its Serf limit). Default 0: whole messages (MQTT carries them). Pieces from
-   * other servers are always reassembled.
+   * does with 450 (its Serf limit). Default: what the transport asks for (`gossip.splitOver`;
+   * Serf 450), else 0: whole messages (MQTT carries them). Pieces from other servers are always
+   * reassembled.
    */
   splitOver?: number;
   /**
@@ -143,6 +144,19 @@ function fakeSource(node: unknown): string {
   return typeof node === "string" && node !== "?" ? node : "";
 }
 
+/**
+ * Splitting and the missing delay: as given, else what the transport asks for (Serf: split at
+ * 450 bytes, wait longer). A transport that must split refuses whole messages or larger pieces.
+ */
+function gossipSettings(o: NodeOptions): { splitOver: number; missingDelay: number } {
+  const want = o.transport.gossip ?? {};
+  const splitOver = o.splitOver ?? want.splitOver ?? 0;
+  if (want.splitOver !== undefined && (splitOver === 0 || splitOver > want.splitOver)) {
+    throw new RangeError(`TicktockNode: splitOver ${splitOver} does not suit the transport, which carries messages of at most ${want.splitOver} bytes; expected 1..${want.splitOver}`);
+  }
+  return { splitOver, missingDelay: o.missingDelay ?? want.missingDelay ?? 300 };
+}
+
 /** m[name] |= r (r is copied). */
 function addTo(m: Map<string, RangeSet>, name: string, r: RangeSet): void {
   const cur = m.get(name);
@@ -196,8 +210,9 @@ export class TicktockNode {
   constructor(options: NodeOptions) {
     this.name = options.name;
     this.#o = {
-      chainLength: 5, force: false, authoritative: false, passive: false, startupWait: 1500, missingDelay: 300, maxMissingDelay: 10_000,
-      resendDelay: 200, announceInterval: 5000, idleAnnounce: 200, random: Math.random, splitOver: 0, maxMessage: DEFAULT_MAX_MESSAGE, actor: {}, ...options,
+      chainLength: 5, force: false, authoritative: false, passive: false, startupWait: 1500, maxMissingDelay: 10_000,
+      resendDelay: 200, announceInterval: 5000, idleAnnounce: 200, random: Math.random, maxMessage: DEFAULT_MAX_MESSAGE, actor: {}, ...options,
+      ...gossipSettings(options),
     };
     this.#missingGap = this.#o.missingDelay;
     this.#transport = options.transport;

@@ -37,6 +37,9 @@ export class LossyTransport implements GossipTransport {
   get state(): TransportState {
     return this.inner.state;
   }
+  get gossip(): GossipTransport["gossip"] {
+    return this.inner.gossip;
+  }
   start(): Promise<void> {
     return this.inner.start();
   }

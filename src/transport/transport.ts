@@ -11,6 +11,12 @@ export type Action = (typeof ACTIONS)[number];
 
 export interface GossipTransport {
   readonly state: TransportState;
+  /**
+   * What the medium asks of gossip sent over it (optional; MQTT asks nothing): split update and
+   * info over `splitOver` bytes (Serf's event size limit), wait `missingDelay` ms before asking
+   * for a missing tick (its slow, unordered delivery).
+   */
+  readonly gossip?: { readonly splitOver?: number; readonly missingDelay?: number };
   /** Connect; resolves once the first connection is up (retries with backoff until then). */
   start(): Promise<void>;
   /** Send a payload on an action's topic. While disconnected it is queued or dropped, never thrown. */

@@ -16,9 +16,12 @@ import { PING_DEFAULTS, verifyConfig } from "../../node/actor/messages.js";
 import { chunkLength } from "../../wire/message-pieces.js";
 import { addClientPortOptions, clientPortSettings, type ClientPortOptions } from "../client-port-options.js";
 import type { WebSocketServeOptions } from "../../server/ws-server.js";
+import { serfOptions, serfTransport, type SerfFlags } from "../serf-flags.js";
+import { SERF_GOSSIP } from "../../transport/serf/serf-transport.js";
+import type { GossipTransport } from "../../transport/transport.js";
 import { brokerTls, brokerTlsOptions, clientTls, serverTls, type BrokerTlsFlags, type ClientTlsFlags, type ServerTlsFlags } from "../tls-flags.js";
 
-export interface NodeCommandOptions extends ClientPortOptions, ServerTlsFlags, ClientTlsFlags, BrokerTlsFlags {
+export interface NodeCommandOptions extends ClientPortOptions, ServerTlsFlags, ClientTlsFlags, BrokerTlsFlags, SerfFlags {
   mqtt?: string;
   root: string;
   host: string;
@@ -30,7 +33,7 @@ export interface NodeCommandOptions extends ClientPortOptions, ServerTlsFlags, C
   force?: boolean;
   authoritative?: boolean;
   startupWait: number;
-  splitOver: number;
+  splitOver?: number;
   hostmap: Record<string, string>;
   pingCycle: number;
   pingGap: number;
@@ -85,7 +88,7 @@ export async function listenWebSocket(node: TicktockNode, host: string, port: nu
 export function register(program: Command): void {
   const cmd = program
     .command("node")
-    .description("run a MoaT-KV server node: gossip over MQTT, serve the client protocol")
+    .description("run a MoaT-KV server node: gossip over MQTT (or a Serf agent), serve the client protocol")
     .argument("<name>", "this node's name in the cluster")
     .option("--mqtt <url>", "MQTT broker URL: mqtt://, ws://; mqtts://, wss:// with TLS (default: start an embedded broker on 127.0.0.1)")
     .option("--root <path>", "topic root: moat.kv gossips on moat/kv/update, info, ping, del", "moat.kv")
@@ -105,7 +108,7 @@ export function register(program: Command): void {
     .option("--hostmap <name=host:port>", "another server's client port, to copy data from when the actor names it ready (repeatable; upstream's hostmap)", hostmapEntry, {})
     .option("--ping-cycle <seconds>", "the actor's cycle on <root>/ping (upstream's kv.server.ping.cycle)", secondsOption("--ping-cycle"), PING_DEFAULTS.cycle)
     .option("--ping-gap <seconds>", "the actor's gap (upstream's kv.server.ping.gap)", secondsOption("--ping-gap"), PING_DEFAULTS.gap)
-    .option("--split-over <bytes>", "send update and info messages longer than this in pieces, as upstream does with 450 (0: never)", intOption("--split-over", 0, 1 << 30), 0);
+    .option("--split-over <bytes>", "send update and info messages longer than this in pieces, as upstream does with 450 (0: never; default 0 on MQTT, 450 on Serf)", intOption("--split-over", 0, 1 << 30));
   addClientPortOptions(cmd)
     .addHelpText("after", `
 Without --mqtt the node starts an in-process broker, so one command runs a node:
@@ -119,13 +122,19 @@ The node takes part in upstream's actor protocol (pings on <root>/ping). Without
 without data of its own, a node with --hostmap entries waits for the actor to name a ready
 server and copies from it, as an upstream server does:
   ticktock node test3 --mqtt mqtt://127.0.0.1:1883 --port 27588 --hostmap test1=127.0.0.1:27586
+Without a broker, on Serf agents (one per host; events moat.kv.update ..., split at 450 bytes):
+  serf agent -node=a -bind=127.0.0.1:7946 -rpc-addr=127.0.0.1:7373 &
+  ticktock node test5 --serf 127.0.0.1:7373 --port 27589
 With TLS on every port (the broker's CA, this node's certificate, the CA of the others'):
   ticktock node test4 --mqtt mqtts://broker:8883 --mqtt-ca ca.pem --tls-cert test4.pem --tls-key test4.key \
       --tls-ca ca.pem --join test1.example:27586`);
-  brokerTlsOptions(cmd)
+  serfOptions(brokerTlsOptions(cmd))
     .action(async (name: string, o: NodeCommandOptions) => {
       if (o.force && o.authoritative) throw new UsageError("--force and --authoritative contradict each other: pick one");
-      if (o.splitOver > 0) {
+      if (o.serf !== undefined && o.splitOver !== undefined && (o.splitOver === 0 || o.splitOver > SERF_GOSSIP.splitOver)) {
+        throw new UsageError(`--split-over ${o.splitOver} with --serf: a Serf agent refuses events over ~480 bytes, so messages must be split at 1..${SERF_GOSSIP.splitOver} bytes (the default there is ${SERF_GOSSIP.splitOver})`);
+      }
+      if (o.splitOver !== undefined && o.splitOver > 0) {
         try {
           chunkLength(name, o.splitOver);
         } catch (e) {
@@ -138,17 +147,18 @@ With TLS on every port (the broker's CA, this node's certificate, the CA of the 
         throw new UsageError((e as Error).message);
       }
       const say = (line: string) => process.stderr.write(`ticktock ${name}: ${line}\n`);
+      const serf = serfTransport(o, o.root, say);
       const tls = serverTls(o, say), peerTls = clientTls(o), mqttTls = brokerTls(o.mqtt, o);
       await init();
       let broker: EmbeddedBroker | undefined;
-      let url = o.mqtt;
+      let url = serf ? `the Serf agent at ${o.serf}` : o.mqtt;
       if (!url) {
         broker = await embeddedBroker(say);
         url = broker.url;
         say(`no --mqtt given: started an embedded MQTT broker at ${url}`);
       }
       const node = new TicktockNode({
-        name, transport: new MqttTransport({ url, root: o.root, tls: mqttTls }), load: o.load, save: o.save, storage: fsStorage, force: o.force, authoritative: o.authoritative,
+        name, transport: serf ?? (new MqttTransport({ url, root: o.root, tls: mqttTls }) as GossipTransport), load: o.load, save: o.save, storage: fsStorage, force: o.force, authoritative: o.authoritative,
         startupWait: o.startupWait, splitOver: o.splitOver, maxMessage: o.maxMessage, actor: { cycle: o.pingCycle, gap: o.pingGap },
         fetch: Object.keys(o.hostmap).length === 0 ? undefined : async (n, source) => {
           const at = o.hostmap[source];

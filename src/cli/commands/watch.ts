@@ -9,6 +9,9 @@ import { toJson } from "../output.js";
 import { TLS_CA_HELP, TLS_HELP, withClient, type ServerFlags } from "../connect.js";
 import { brokerTls, brokerTlsOptions, type BrokerTlsFlags } from "../tls-flags.js";
 import { intOption, onShutdown } from "../process.js";
+import { serfOptions, serfTransport, type SerfFlags } from "../serf-flags.js";
+
+const DEFAULT_MQTT = "mqtt://127.0.0.1:1883";
 
 const pad = (s: string, n: number) => (s.length >= n ? s : s + " ".repeat(n - s.length));
 const ago = (ms: number) => (ms < 1000 ? `${ms} ms` : ms < 120_000 ? `${(ms / 1000).toFixed(1)} s` : `${Math.round(ms / 60_000)} min`);
@@ -41,19 +44,22 @@ export function register(program: Command): void {
   const cmd = program
     .command("watch")
     .description("follow a cluster's gossip without being a node: who has which ticks, what is missing where")
-    .option("--mqtt <url>", "the cluster's broker (mqtt://, or ws:// for MQTT over WebSocket; mqtts://, wss:// with TLS)", "mqtt://127.0.0.1:1883")
+    .option("--mqtt <url>", `the cluster's broker (mqtt://, or ws:// for MQTT over WebSocket; mqtts://, wss:// with TLS; default ${DEFAULT_MQTT})`)
     .option("--root <path>", "topic root", "moat.kv")
     .option("--server <host:port>", "seed the view from this server's state first (ticks published before the watch began)")
     .option("--tls", TLS_HELP)
     .option("--tls-ca <file>", TLS_CA_HELP)
     .option("--json", "JSON lines (the default when stdout is not a terminal)")
     .option("--interval <ms>", "redraw at most this often", intOption("--interval", 50, 60_000), 500);
-  brokerTlsOptions(cmd)
-    .action(async (o: { mqtt: string; root: string; json?: boolean; interval: number } & ServerFlags & BrokerTlsFlags) => {
+  serfOptions(brokerTlsOptions(cmd))
+    .action(async (o: { mqtt?: string; root: string; json?: boolean; interval: number } & ServerFlags & BrokerTlsFlags & SerfFlags) => {
+      const say = (line: string) => process.stderr.write(`ticktock watch: ${line}\n`);
+      const serf = serfTransport(o, o.root, say);
       const tls = brokerTls(o.mqtt, o);
+      const source = serf ? `the Serf agent at ${o.serf}` : (o.mqtt ?? DEFAULT_MQTT);
       await init();
       const observer = new ClusterObserver({
-        transport: new MqttTransport({ url: o.mqtt, root: o.root, tls }),
+        transport: serf ?? new MqttTransport({ url: source, root: o.root, tls }),
         // connection trouble and dropped garbage, as one line each on stderr
         log: (level, line) => {
           if (level !== "debug") process.stderr.write(`${line.replace(/^ticktock \u0000observer: /, "ticktock watch: ")}\n`);
@@ -68,7 +74,7 @@ export function register(program: Command): void {
           feedSent = s.feed.at(-1)?.at ?? feedSent;
           process.stdout.write(`${toJson({ ...s, feed: fresh }).replace(/\n\s*/g, "")}\n`);
         } else {
-          process.stdout.write(`\x1b[H\x1b[2J${renderSnapshot(s, `ticktock watch  ${o.mqtt}  root ${o.root}  ${new Date(s.at).toISOString().slice(11, 19)}`)}`);
+          process.stdout.write(`\x1b[H\x1b[2J${renderSnapshot(s, `ticktock watch  ${o.serf ? `serf ${o.serf}` : source}  root ${o.root}  ${new Date(s.at).toISOString().slice(11, 19)}`)}`);
         }
       };
       let timer: ReturnType<typeof setTimeout> | undefined;
@@ -82,7 +88,7 @@ export function register(program: Command): void {
         if (timer) clearTimeout(timer);
         await observer.stop();
       });
-      process.stderr.write(`ticktock watch: listening to ${o.mqtt} (root ${o.root}); Ctrl-C stops\n`);
+      say(`listening to ${source} (root ${o.root}); Ctrl-C stops`);
       try {
         await observer.start();
       } catch (e) {
