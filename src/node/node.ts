@@ -201,6 +201,9 @@ export class TicktockNode {
   /** Who answers which request, and how soon (see resend-policy.ts). */
   readonly #resendPolicy: ResendPolicy;
   #lastMissing = "";
+  /** When the last piece of a split message arrived, and since when requests wait for pieces (0: not waiting). */
+  #lastPieceAt = 0;
+  #waitingForPiecesSince = 0;
   readonly #listeners = {
     mode: new Set<(m: NodeMode) => void>(),
     entry: new Set<(e: Entry) => void>(),
@@ -419,7 +422,10 @@ export class TicktockNode {
       return;
     }
     const whole = this.#pieces.accept(msg, action);
-    if (whole.kind === "partial") return;
+    if (whole.kind === "partial") {
+      this.#lastPieceAt = Date.now();
+      return;
+    }
     if (whole.kind === "dropped") return this.#drop(action, whole.from, whole.why);
     this.#apply(action, whole.msg);
   }
@@ -612,6 +618,11 @@ export class TicktockNode {
     this.#seenMissing.clear();
     if (Object.keys(all).length === 0) {
       this.#missingGap = this.#o.missingDelay;
+      this.#waitingForPiecesSince = 0;
+      return;
+    }
+    if (this.#awaitingPieces()) {
+      this.#kickMissing();
       return;
     }
     const asked = formatMissing(req);
@@ -624,6 +635,26 @@ export class TicktockNode {
     this.#missingGap = asked !== this.#lastAsked ? this.#o.missingDelay : Math.min(this.#missingGap * 1.5, this.#o.maxMissingDelay);
     this.#lastAsked = asked;
     this.#kickMissing();
+  }
+
+  /**
+   * Pieces of a split message are still arriving (Serf carries a 64 KB value as ~150 events at a
+   * about 20 a second between two agents): the missing tick may be on its way, and asking again
+   * would make its holder send all of it once more, and Serf delivers the newer events first, so
+   * the first copy would complete later still. Wait while pieces keep coming, but never longer
+   * than the pieces are held (30 s), so a flood of pieces that never complete cannot stop
+   * recovery.
+   */
+  #awaitingPieces(): boolean {
+    const now = Date.now();
+    if (this.#pieces.pending.messages === 0 || now - this.#lastPieceAt > this.#o.missingDelay) {
+      this.#waitingForPiecesSince = 0;
+      return false;
+    }
+    if (this.#waitingForPiecesSince === 0) this.#waitingForPiecesSince = now;
+    if (now - this.#waitingForPiecesSince < this.#pieces.timeout) return true;
+    this.#waitingForPiecesSince = 0;
+    return false;
   }
 
   /**

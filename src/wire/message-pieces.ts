@@ -167,6 +167,11 @@ export class Reassembler {
     this.#log = o.log ?? (() => {});
   }
 
+  /** How long pieces of an incomplete message are held, ms. */
+  get timeout(): number {
+    return this.#timeout;
+  }
+
   /** Incomplete messages held now, and the bytes they count. */
   get pending(): { messages: number; bytes: number } {
     return { messages: this.#pending.size, bytes: this.#bytes };
