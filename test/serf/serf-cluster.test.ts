@@ -4,8 +4,10 @@
 // and catches up without losing anything written meanwhile on either side.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { converged, dataOf, describeCluster, waitFor } from "../support/cluster.js";
-import { startSerfAgents, startSerfNode, stopSerfAgents, waitForMembers, type SerfAgent, type SerfTestNode } from "../support/serf-agents.js";
+import { sendEvents, startSerfAgents, startSerfNode, stopSerfAgents, waitForMembers, type SerfAgent, type SerfTestNode } from "../support/serf-agents.js";
 import { Path } from "../../src/wire/path.js";
+import { encodeValue } from "../../src/wire/codec.js";
+import { rng } from "../support/prng.js";
 
 let agents: SerfAgent[] = [];
 let nodes: SerfTestNode[] = [];
@@ -63,5 +65,28 @@ describe("a ticktock cluster on three Serf agents", () => {
     expect(b.logs.filter((l) => /serf agent at .* lost/.test(l))).toHaveLength(1);
     expect(b.logs.filter((l) => /retrying with backoff/.test(l))).toEqual([]);
     expect(b.logs.filter((l) => /reconnected; announcing ticks/.test(l))).toHaveLength(1);
+  });
+
+  it("takes reordered, duplicated and late events without asking for them (a hasty node would have)", async () => {
+    // a fourth node with MQTT's quick missing delay, for contrast
+    const hasty = await startSerfNode(agents[0]!, "hasty", { missingDelay: 60 });
+    try {
+      const before = nodes.map((n) => n.node.stats.missingRequests);
+      const update = (tick: number) => ["moat.kv.update", encodeValue({ node: "ghost2", tick, prev: null, path: Path.of("ghost2", tick), value: tick, tock: 1000 + tick })] as [string, Uint8Array];
+      const random = rng(12);
+      const ticks = Array.from({ length: 30 }, (_, i) => i + 1);
+      const burst = [...ticks, ...ticks.filter(() => random() < 0.5)].sort(() => random() - 0.5).map(update); // shuffled, half twice
+      await sendEvents(agents[2]!, burst);
+      await new Promise((r) => setTimeout(r, 500)); // ticks 31-33 come half a second after 34-36
+      await sendEvents(agents[2]!, [34, 35, 36].map(update));
+      await new Promise((r) => setTimeout(r, 500));
+      await sendEvents(agents[2]!, [31, 32, 33].map(update));
+      const all = asTest([...nodes, hasty]);
+      await waitFor(() => all.every((n) => n.node.ledger.get("ghost2")?.tick === 36 && Object.keys(n.node.ledger.missing()).length === 0), 15_000, () => describeCluster(all));
+      expect(nodes.map((n, i) => n.node.stats.missingRequests - before[i]!)).toEqual([0, 0, 0]);
+      expect(hasty.node.stats.missingRequests).toBeGreaterThan(0);
+    } finally {
+      await hasty.node.stop();
+    }
   });
 });
