@@ -1,5 +1,5 @@
 // vitest global set-up: make sure the real components the tests use are installed. On a fresh
-// Debian machine (CI) this installs Mosquitto and Chromium from Debian's packages. (Deno comes
+// Debian machine (CI) this installs Mosquitto, Serf and Chromium from Debian's packages. (Deno comes
 // from the npm package `deno`, pinned in package.json.)
 import { execFileSync } from "node:child_process";
 import { existsSync } from "node:fs";
@@ -9,6 +9,7 @@ import type { TestProject } from "vitest/node";
 
 export const MOSQUITTO = "/usr/sbin/mosquitto";
 export const CHROMIUM = "/usr/bin/chromium";
+export const SERF = "/usr/bin/serf";
 
 function aptInstall(pkg: string): void {
   const opts = { stdio: "inherit" as const, env: { ...process.env, DEBIAN_FRONTEND: "noninteractive" } };
@@ -48,6 +49,11 @@ export default function setup(project: TestProject): void {
   if (!existsSync(MOSQUITTO)) {
     process.stderr.write("test set-up: installing mosquitto (Debian package)\n");
     aptInstall("mosquitto");
+  }
+  if (!existsSync(SERF)) {
+    // Debian's package also enables an agent service on Serf's default ports; the tests use others
+    process.stderr.write("test set-up: installing serf (Debian package) for the Serf transport tests\n");
+    aptInstall("serf");
   }
   if (!existsSync(CHROMIUM)) {
     process.stderr.write("test set-up: installing chromium (Debian package) for the browser tests\n");

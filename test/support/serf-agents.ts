@@ -13,7 +13,7 @@ import { init } from "../../src/core/range-set.js";
 import { fsStorage } from "../../src/node/state-file-fs.js";
 import { FAST } from "./cluster.js";
 
-export const SERF = "/usr/bin/serf";
+import { SERF } from "../setup/global.js";
 
 export interface SerfAgent {
   name: string;
