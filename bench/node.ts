@@ -45,7 +45,7 @@ async function freePort(): Promise<number> {
 }
 
 /** Mosquitto when installed (as in the tests), else the embedded aedes broker. */
-async function startBroker(): Promise<{ url: string; name: string; stop(): Promise<void> }> {
+export async function startBroker(): Promise<{ url: string; name: string; stop(): Promise<void> }> {
   if (existsSync("/usr/sbin/mosquitto")) {
     const port = await freePort();
     const conf = join(mkdtempSync(join(tmpdir(), "ticktock-bench-")), "m.conf");

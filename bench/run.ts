@@ -4,6 +4,7 @@
 //   npm run bench                      build, then run; prints a table, then a JSON document
 //   npm run bench -- --json out.json   also writes the JSON document to out.json
 //   npm run bench -- --no-node         skips the node benchmark (bench/node.ts)
+//   npm run bench -- --no-serf         skips the Serf benchmark (bench/serf.ts)
 //   npm run bench -- --no-inspector    skips the inspector benchmark (bench/inspector.ts)
 //   npm run bench -- --no-fuzz         skips the fuzz campaign (bench/fuzz.ts)
 //
@@ -24,6 +25,7 @@ import { RoaringBitmap32, roaringLibraryInitialize } from "roaring-wasm";
 import { RangeSet, init } from "../src/core/range-set.js";
 import { SortedArraySet, type BaselineItem } from "./baseline/sorted-array-set.js";
 import { benchNode, printNode } from "./node.js";
+import { benchSerf, printSerf } from "./serf.js";
 import { benchInspector, printInspector } from "./inspector.js";
 import { benchFuzz, printFuzz } from "./fuzz.js";
 import { rng } from "../test/support/prng.js";
@@ -469,6 +471,15 @@ if (nodeBench) {
   );
 }
 
+// ---- Serf (issue 12): ingest and a 3-node recovery on real agents against Mosquitto, one run ----
+
+const serfBench = argv.includes("--no-serf") ? undefined : await benchSerf();
+if (serfBench) {
+  printSerf(serfBench);
+  const r = serfBench.recovery;
+  targets.push({ target: "3 nodes on Serf recover at 10% loss within 3 retry rounds", pass: r.serf.maxRounds <= 3, detail: `${r.serf.maxRounds} rounds, converged ${Math.round(r.serf.recoverMs)} ms after the last write (mosquitto ${Math.round(r.mqtt.recoverMs)} ms; ratio ${r.ratio.toFixed(1)})` });
+}
+
 // ---- the fuzz campaign (issue 10): mutated upstream messages on every input ----
 
 const fuzzBench = argv.includes("--no-fuzz") ? undefined : await benchFuzz();
@@ -517,6 +528,7 @@ const doc = {
   targets,
   peers,
   node: nodeBench,
+  serf: serfBench,
   inspector: inspectorBench,
   fuzz: fuzzBench,
 };

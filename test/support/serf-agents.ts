@@ -13,7 +13,8 @@ import { init } from "../../src/core/range-set.js";
 import { fsStorage } from "../../src/node/state-file-fs.js";
 import { FAST } from "./cluster.js";
 
-import { SERF } from "../setup/global.js";
+/** The agent binary (test/setup/global.ts installs it from Debian when missing). */
+export const SERF = "/usr/bin/serf";
 
 export interface SerfAgent {
   name: string;
