@@ -151,7 +151,7 @@ export async function benchSerf(opts: { messages?: number; runs?: number; writes
     }
     const med = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
     const cross = await crossAgent(agents[1]!, agents[2]!, 200);
-    const writes = opts.writes ?? 150, loss = 0.1;
+    const writes = opts.writes ?? 90, loss = 0.1;
     const mq = await recovery([0, 1, 2].map(() => new MqttTransport({ url: broker.url })), writes, loss);
     const sf = await recovery(agents.map((a) => new SerfTransport({ address: a.rpc, log: () => {} })), writes, loss);
     return {

@@ -145,6 +145,12 @@ function fakeSource(node: unknown): string {
 }
 
 /**
+ * A split message of this many pieces held is "long": while one keeps arriving, requests wait
+ * (see #awaitingPieces). Short ones complete within a hop or have lost a piece.
+ */
+const LONG_MESSAGE_PIECES = 8;
+
+/**
  * Splitting and the missing delay: as given, else what the transport asks for (Serf: split at
  * 450 bytes, wait longer). A transport that must split refuses whole messages or larger pieces.
  */
@@ -201,8 +207,7 @@ export class TicktockNode {
   /** Who answers which request, and how soon (see resend-policy.ts). */
   readonly #resendPolicy: ResendPolicy;
   #lastMissing = "";
-  /** When the last piece of a split message arrived, and since when requests wait for pieces (0: not waiting). */
-  #lastPieceAt = 0;
+  /** Since when requests wait for a long split message still arriving (0: not waiting). */
   #waitingForPiecesSince = 0;
   readonly #listeners = {
     mode: new Set<(m: NodeMode) => void>(),
@@ -422,10 +427,7 @@ export class TicktockNode {
       return;
     }
     const whole = this.#pieces.accept(msg, action);
-    if (whole.kind === "partial") {
-      this.#lastPieceAt = Date.now();
-      return;
-    }
+    if (whole.kind === "partial") return;
     if (whole.kind === "dropped") return this.#drop(action, whole.from, whole.why);
     this.#apply(action, whole.msg);
   }
@@ -638,7 +640,7 @@ export class TicktockNode {
   }
 
   /**
-   * Pieces of a split message are still arriving (Serf carries a 64 KB value as ~150 events at a
+   * Pieces of a long split message are still arriving (Serf carries a 64 KB value as ~150 events at a
    * about 20 a second between two agents): the missing tick may be on its way, and asking again
    * would make its holder send all of it once more, and Serf delivers the newer events first, so
    * the first copy would complete later still. Wait while pieces keep coming, but never longer
@@ -647,7 +649,7 @@ export class TicktockNode {
    */
   #awaitingPieces(): boolean {
     const now = Date.now();
-    if (this.#pieces.pending.messages === 0 || now - this.#lastPieceAt > this.#o.missingDelay) {
+    if (!this.#pieces.arriving(now - this.#o.missingDelay, LONG_MESSAGE_PIECES)) {
       this.#waitingForPiecesSince = 0;
       return false;
     }

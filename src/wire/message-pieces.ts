@@ -122,6 +122,8 @@ interface Pending {
   from: string;
   label: string;
   first: number;
+  /** When its latest piece arrived. */
+  latest: number;
   /** Piece number -> chunk. */
   chunks: Map<number, Uint8Array>;
   /** The last piece's number once seen. */
@@ -219,9 +221,10 @@ export class Reassembler {
       }
     }
     if (!m) {
-      m = { from, label, first: this.#now(), chunks: new Map(), last: undefined, top: 0, bytes: 0 };
+      m = { from, label, first: this.#now(), latest: 0, chunks: new Map(), last: undefined, top: 0, bytes: 0 };
       this.#pending.set(key, m);
     }
+    m.latest = this.#now();
     if (!m.chunks.has(n)) {
       m.chunks.set(n, chunk);
       m.top = Math.max(m.top, n);
@@ -236,6 +239,16 @@ export class Reassembler {
     }
     this.#bound(key);
     return { kind: "partial" };
+  }
+
+  /**
+   * Whether a long message is still arriving: one held with at least `minPieces` pieces whose
+   * latest piece came at `since` or later. (A message missing a lost piece stops getting pieces;
+   * a short one completes at once.)
+   */
+  arriving(since: number, minPieces: number): boolean {
+    for (const m of this.#pending.values()) if (m.latest >= since && m.chunks.size >= minPieces) return true;
+    return false;
   }
 
   /** Drop messages whose first piece is older than the timeout (accept() calls this too). */

@@ -175,6 +175,25 @@ describe("Reassembler", () => {
     expect(r.pending).toEqual({ messages: 0, bytes: 0 });
   });
 
+  it("tells a long message still arriving from one that stalled or is short", () => {
+    let now = 1000;
+    const r = new Reassembler({ now: () => now });
+    const long = split({ v: "x".repeat(8000) }, "a", 1); // 19 pieces
+    const short = split({ v: "y".repeat(1000) }, "b", 1); // 3 pieces
+    feed(r, short.slice(0, 2)); // its last piece lost
+    expect(r.arriving(now - 100, 8)).toBe(false);
+    feed(r, long.slice(0, 7));
+    expect(r.arriving(now - 100, 8)).toBe(false); // 7 pieces: not long yet
+    now += 50;
+    feed(r, long.slice(7, 10));
+    expect(r.arriving(now - 100, 8)).toBe(true);
+    now += 101; // nothing for longer than the window: stalled
+    expect(r.arriving(now - 100, 8)).toBe(false);
+    feed(r, long.slice(10));
+    expect(r.arriving(now - 100, 8)).toBe(false); // complete: no longer held
+    expect(r.pending.messages).toBe(1); // the short one, stalled
+  });
+
   describe("drops an inconsistent piece with one line naming what is wrong", () => {
     const cases: [string, unknown, RegExp][] = [
       ["not a list", "junk", /^piece "junk" is not \[node, seq, index, chunk\]$/],
