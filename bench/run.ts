@@ -474,11 +474,7 @@ if (nodeBench) {
 // ---- Serf (issue 12): ingest and a 3-node recovery on real agents against Mosquitto, one run ----
 
 const serfBench = argv.includes("--no-serf") ? undefined : await benchSerf();
-if (serfBench) {
-  printSerf(serfBench);
-  const r = serfBench.recovery;
-  targets.push({ target: "3 nodes on Serf recover at 10% loss within 3 retry rounds", pass: r.serf.maxRounds <= 3, detail: `${r.serf.maxRounds} rounds, converged ${Math.round(r.serf.recoverMs)} ms after the last write (mosquitto ${Math.round(r.mqtt.recoverMs)} ms; ratio ${r.ratio.toFixed(1)})` });
-}
+if (serfBench) printSerf(serfBench); // figures to compare, no target: Serf's own speed sets them
 
 // ---- the fuzz campaign (issue 10): mutated upstream messages on every input ----
 
