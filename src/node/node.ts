@@ -609,6 +609,10 @@ export class TicktockNode {
   #requestMissing(): void {
     if (this.#mode === "stopped") return;
     const all = this.ledger.missing();
+    if (Object.keys(all).length > 0 && this.#awaitingPieces()) {
+      this.#kickMissing(); // what others asked for meanwhile stays in #seenMissing
+      return;
+    }
     const req: RangeMap = {};
     for (const [name, state] of Object.entries(all)) {
       using m = RangeSet.fromState(state);
@@ -621,10 +625,6 @@ export class TicktockNode {
     if (Object.keys(all).length === 0) {
       this.#missingGap = this.#o.missingDelay;
       this.#waitingForPiecesSince = 0;
-      return;
-    }
-    if (this.#awaitingPieces()) {
-      this.#kickMissing();
       return;
     }
     const asked = formatMissing(req);
@@ -640,8 +640,8 @@ export class TicktockNode {
   }
 
   /**
-   * Pieces of a long split message are still arriving (Serf carries a 64 KB value as ~150 events at a
-   * about 20 a second between two agents): the missing tick may be on its way, and asking again
+   * Pieces of a long split message are still arriving (Serf carries a 64 KB value as ~150 events,
+   * a few dozen a second between two agents): the missing tick may be on its way, and asking again
    * would make its holder send all of it once more, and Serf delivers the newer events first, so
    * the first copy would complete later still. Wait while pieces keep coming, but never longer
    * than the pieces are held (30 s), so a flood of pieces that never complete cannot stop
