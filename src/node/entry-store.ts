@@ -23,6 +23,8 @@ export class EntryStore {
   readonly #entries = new Map<string, Entry>();
   readonly #byTick = new Map<string, Map<Tick, Entry>>();
   readonly #order = new TreeOrder();
+  /** Each node name once, for the links that name it. */
+  readonly #names = new Map<string, string>();
 
   get size(): number {
     return this.#entries.size;
@@ -40,7 +42,10 @@ export class EntryStore {
     this.#order.add(entry.path, this.#tockOf);
     for (const l of entry.links) {
       let m = this.#byTick.get(l.node);
-      if (!m) this.#byTick.set(l.node, (m = new Map()));
+      if (!m) {
+        this.#byTick.set(l.node, (m = new Map()));
+        this.#names.set(l.node, l.node);
+      } else l.node = this.#names.get(l.node) ?? l.node; // one string per node name, not one per decoded message
       m.set(l.tick, entry);
     }
   }
@@ -78,6 +83,7 @@ export class EntryStore {
     const entries = [...new Set(held.values())];
     for (const e of entries) this.set({ ...e, links: e.links.filter((l) => l.node !== node) });
     this.#byTick.delete(node);
+    this.#names.delete(node);
     return entries.length;
   }
 

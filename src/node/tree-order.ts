@@ -5,6 +5,11 @@
 // the tock its parent had when it was created. The root has one more child from the start:
 // `None`, under which upstream keeps its internal tree (ticktock's is empty). This index keeps
 // exactly that shape beside the entries.
+//
+// Memory: this index has a node for every entry, so it is kept lean (see bench/README.md, "Node:
+// memory"): a leaf has no children map until it gets a child, a node created for the written
+// path itself shares that Path instead of a copy, and a child is found by its element itself
+// when the element is a string (no key string per node).
 
 import type { Tick } from "../core/tick.js";
 import { Path, type PathElement } from "../wire/path.js";
@@ -13,7 +18,8 @@ interface TreeNode {
   path: Path;
   /** The tock this node got when it was created (its parent's); an entry's own tock replaces it. */
   tock: Tick | null;
-  children: Map<string, TreeNode>;
+  /** Created with the first child: most nodes are leaves. */
+  children: Map<string, TreeNode> | undefined;
 }
 
 /** A path in tree order, with the tock it was created with. */
@@ -22,13 +28,18 @@ export interface TreePlace {
   tock: Tick | null;
 }
 
-const elementKey = (e: PathElement): string => Path.of(e).key;
+/**
+ * A child's key in its parent's map, one-to-one: a string element is its own key (no new string)
+ * unless it starts with NUL, which gets one more NUL in front; any other element is NUL followed
+ * by its path key, whose JSON never starts with NUL.
+ */
+const elementKey = (e: PathElement): string => (typeof e === "string" ? (e.charCodeAt(0) === 0 ? `\0${e}` : e) : `\0${Path.of(e).key}`);
 
 export class TreeOrder {
   readonly #root: TreeNode = { path: new Path(), tock: null, children: new Map() };
 
   constructor() {
-    this.#root.children.set(elementKey(null), { path: Path.of(null), tock: null, children: new Map() });
+    this.#root.children!.set(elementKey(null), { path: Path.of(null), tock: null, children: undefined });
   }
 
   /**
@@ -37,12 +48,16 @@ export class TreeOrder {
    */
   add(path: Path, tockOf: (p: Path) => Tick | undefined): void {
     let node = this.#root;
-    path.elements.forEach((e, i) => {
-      const k = elementKey(e);
-      let next = node.children.get(k);
-      if (!next) node.children.set(k, (next = { path: path.slice(0, i + 1), tock: tockOf(node.path) ?? node.tock, children: new Map() }));
+    const elements = path.elements, n = elements.length;
+    for (let i = 0; i < n; i++) {
+      const k = elementKey(elements[i]!);
+      let next = node.children?.get(k);
+      if (!next) {
+        next = { path: i === n - 1 ? path : path.slice(0, i + 1), tock: tockOf(node.path) ?? node.tock, children: undefined };
+        (node.children ??= new Map()).set(k, next);
+      }
       node = next;
-    });
+    }
   }
 
   /**
@@ -53,32 +68,33 @@ export class TreeOrder {
   remove(path: Path, keep: (p: Path) => boolean): void {
     const trail: TreeNode[] = [this.#root];
     for (const e of path.elements) {
-      const next = trail[trail.length - 1]!.children.get(elementKey(e));
+      const next = trail[trail.length - 1]!.children?.get(elementKey(e));
       if (!next) return;
       trail.push(next);
     }
     for (let i = trail.length - 1; i > 0; i--) {
       const node = trail[i]!, parent = trail[i - 1]!;
-      if (i < trail.length - 1 && (node.children.size > 0 || keep(node.path))) return;
-      parent.children.delete(elementKey(node.path.elements[node.path.length - 1]!));
+      if (i < trail.length - 1 && ((node.children?.size ?? 0) > 0 || keep(node.path))) return;
+      parent.children!.delete(elementKey(node.path.elements[node.path.length - 1]!));
+      if (parent.children!.size === 0) parent.children = undefined;
     }
   }
 
   /** Whether a path was ever written or watched, or is an ancestor of one (upstream's tree has a node there). */
   has(path: Path): boolean {
     let node: TreeNode | undefined = this.#root;
-    for (const e of path.elements) if (!(node = node.children.get(elementKey(e)))) return false;
+    for (const e of path.elements) if (!(node = node.children?.get(elementKey(e)))) return false;
     return true;
   }
 
   /** `under` and every path below it, depth first in creation order; none if it never existed. */
   walk(under: Path): TreePlace[] {
     let node: TreeNode | undefined = this.#root;
-    for (const e of under.elements) if (!(node = node.children.get(elementKey(e)))) return [];
+    for (const e of under.elements) if (!(node = node.children?.get(elementKey(e)))) return [];
     const out: TreePlace[] = [];
     const visit = (n: TreeNode) => {
       out.push({ path: n.path, tock: n.tock });
-      for (const c of n.children.values()) visit(c);
+      if (n.children) for (const c of n.children.values()) visit(c);
     };
     visit(node);
     return out;

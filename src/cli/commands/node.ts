@@ -4,9 +4,8 @@ import type { Command } from "commander";
 import { init } from "../../core/range-set.js";
 import { TicktockNode } from "../../node/node.js";
 import { MqttTransport } from "../../transport/mqtt-transport.js";
-import { startEmbeddedBroker, type EmbeddedBroker } from "../../transport/embedded-broker.js";
+import type { EmbeddedBroker } from "../../transport/embedded-broker.js";
 import { serveTcp, type ClientServer } from "../../server/tcp-server.js";
-import { serveWebSocket } from "../../server/ws-server.js";
 import { joinFrom } from "../../client/join.js";
 import { credentials } from "../credentials.js";
 import { fsStorage } from "../../node/state-file-fs.js";
@@ -53,6 +52,8 @@ function secondsOption(name: string): (v: string) => number {
 
 /** Start a broker on 127.0.0.1:1883, or on a free port when 1883 is taken; `wsPort`: MQTT over WebSocket too. */
 export async function embeddedBroker(log: (line: string) => void, wsPort?: number): Promise<EmbeddedBroker> {
+  // loaded here, not at start-up: a node with --mqtt never needs aedes (see bench/README.md, "Node: memory")
+  const { startEmbeddedBroker } = await import("../../transport/embedded-broker.js");
   try {
     return await startEmbeddedBroker(1883, "127.0.0.1", wsPort);
   } catch (e) {
@@ -75,6 +76,7 @@ export async function listen(node: TicktockNode, host: string, port: number, mor
 
 export async function listenWebSocket(node: TicktockNode, host: string, port: number, more: Omit<WebSocketServeOptions, "host" | "port"> = {}): Promise<ClientServer> {
   try {
+    const { serveWebSocket } = await import("../../server/ws-server.js"); // ws only with a WebSocket port
     return await serveWebSocket(node, { ...more, host, port });
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === "EADDRINUSE") throw new UsageError(`port ${port} on ${host} is in use; pick another with --ws-port`);
