@@ -3,11 +3,15 @@
 // through a transport that only hands them over. Prints one JSON line:
 //   heap and RSS before and after (each after a full gc), and the V8 size of the path strings.
 //
-//   node --expose-gc bench/node-memory-child.mjs N
+//   node --expose-gc bench/node-memory-child.mjs N [default]
+//
+// V8's young generation is kept small as the CLI's node keeps it, unless "default" is given.
 //
 // Updates as the ingest benchmark's publisher sends them, but to N distinct paths
 // ("bench", "k<tick>"), each a new entry; values are small integers (no heap of their own).
 
+import { setFlagsFromString } from "node:v8";
+import { YOUNG_GENERATION_FLAG } from "../dist/cli/young-generation.js";
 import { init } from "../dist/core/range-set.js";
 import { TicktockNode } from "../dist/node/node.js";
 import { encodeValue } from "../dist/wire/codec.js";
@@ -27,6 +31,8 @@ function measure() {
   return { heap: m.heapUsed, rss: m.rss, external: m.external + m.arrayBuffers };
 }
 
+// as the CLI's node sets it (src/cli/young-generation.ts); "default" leaves V8's default
+if (process.argv[3] !== "default") setFlagsFromString(YOUNG_GENERATION_FLAG);
 await init();
 let deliver;
 const transport = {

@@ -15,6 +15,7 @@ import { PING_DEFAULTS, verifyConfig } from "../../node/actor/messages.js";
 import { chunkLength } from "../../wire/message-pieces.js";
 import { addClientPortOptions, clientPortSettings, type ClientPortOptions } from "../client-port-options.js";
 import type { WebSocketServeOptions } from "../../server/ws-server.js";
+import { keepYoungGenerationSmall } from "../young-generation.js";
 import { brokerTls, brokerTlsOptions, clientTls, serverTls, type BrokerTlsFlags, type ClientTlsFlags, type ServerTlsFlags } from "../tls-flags.js";
 
 export interface NodeCommandOptions extends ClientPortOptions, ServerTlsFlags, ClientTlsFlags, BrokerTlsFlags {
@@ -141,6 +142,7 @@ With TLS on every port (the broker's CA, this node's certificate, the CA of the 
       }
       const say = (line: string) => process.stderr.write(`ticktock ${name}: ${line}\n`);
       const tls = serverTls(o, say), peerTls = clientTls(o), mqttTls = brokerTls(o.mqtt, o);
+      keepYoungGenerationSmall();
       await init();
       let broker: EmbeddedBroker | undefined;
       let url = o.mqtt;
