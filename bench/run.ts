@@ -5,6 +5,7 @@
 //   npm run bench -- --json out.json   also writes the JSON document to out.json
 //   npm run bench -- --no-node         skips the node benchmark (bench/node.ts)
 //   npm run bench -- --no-serf         skips the Serf benchmark (bench/serf.ts)
+//   npm run bench -- --no-memory       skips the node memory benchmark (bench/node-memory.ts)
 //   npm run bench -- --no-inspector    skips the inspector benchmark (bench/inspector.ts)
 //   npm run bench -- --no-fuzz         skips the fuzz campaign (bench/fuzz.ts)
 //
@@ -26,6 +27,7 @@ import { RangeSet, init } from "../src/core/range-set.js";
 import { SortedArraySet, type BaselineItem } from "./baseline/sorted-array-set.js";
 import { benchNode, printNode } from "./node.js";
 import { benchSerf, printSerf } from "./serf.js";
+import { benchNodeMemory, nodeMemoryTargets, printNodeMemory } from "./node-memory.js";
 import { benchInspector, printInspector } from "./inspector.js";
 import { benchFuzz, printFuzz } from "./fuzz.js";
 import { rng } from "../test/support/prng.js";
@@ -467,6 +469,7 @@ if (nodeBench) {
   printNode(nodeBench);
   targets.push(
     { target: "node ingest >= 20,000 updates/s", pass: nodeBench.ingest.nodeRate >= 20_000, detail: `${Math.round(nodeBench.ingest.nodeRate)} /s (bare subscriber ${Math.round(nodeBench.ingest.bareRate)} /s)` },
+    { target: "node ingest >= 90% of a bare mqtt.js subscriber's rate", pass: nodeBench.ingest.ratio >= 0.9, detail: `${(100 * nodeBench.ingest.ratio).toFixed(0)}% (medians of ${nodeBench.ingest.runs.length} alternating runs)` },
     { target: "10-node recovery after 10,000 writes at 10% loss within 3 retry rounds", pass: nodeBench.recovery.maxRounds <= 3, detail: `${nodeBench.recovery.maxRounds} rounds, converged ${Math.round(nodeBench.recovery.recoverMs)} ms after the last write` },
   );
 }
@@ -494,6 +497,13 @@ if (inspectorBench) {
 }
 
 console.log("\nTargets:");
+// ---- the node's memory (issue 13): per entry, idle, against upstream ----
+
+const memoryBench = argv.includes("--no-memory") ? undefined : await benchNodeMemory();
+if (memoryBench) {
+  printNodeMemory(memoryBench);
+  targets.push(...nodeMemoryTargets(memoryBench));
+}
 for (const t of targets) console.log(`${t.pass ? "PASS" : "MISS"}  ${t.target}: ${t.detail}`);
 
 // Peers: reference points, not pass/fail targets of this project.
@@ -525,6 +535,7 @@ const doc = {
   peers,
   node: nodeBench,
   serf: serfBench,
+  nodeMemory: memoryBench,
   inspector: inspectorBench,
   fuzz: fuzzBench,
 };

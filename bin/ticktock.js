@@ -1,5 +1,10 @@
 #!/usr/bin/env node
 // The `ticktock` command. The CLI itself is compiled from src/cli/ into dist/cli/.
-import { main } from "../dist/cli/main.js";
+// V8's young generation is kept small before anything loads (see src/cli/young-generation.ts):
+// loading the CLI's modules would grow it to 8 MB, which a node would then keep for good.
+import { keepYoungGenerationSmall } from "../dist/cli/young-generation.js";
+
+keepYoungGenerationSmall();
+const { main } = await import("../dist/cli/main.js");
 
 process.exitCode = await main(process.argv);

@@ -3,7 +3,7 @@
 
 import { InvalidArgumentError, type Command } from "commander";
 import { DEFAULT_LIMITS, type ServerLimits } from "../server/limits.js";
-import { originOf } from "../server/ws-server.js";
+import { originOf } from "../server/web-origin.js";
 import { intOption } from "./process.js";
 
 /** Where `ticktock inspect` serves its page by default: the web origins a node lets in unless told otherwise. */

@@ -20,38 +20,47 @@ export interface Entry {
 }
 
 export class EntryStore {
-  readonly #entries = new Map<string, Entry>();
+  /** The entries, in upstream's tree order (tree-order.ts holds them). */
+  readonly #order = new TreeOrder<Entry>();
   readonly #byTick = new Map<string, Map<Tick, Entry>>();
-  readonly #order = new TreeOrder();
+  /** Each node name once, for the links that name it. */
+  readonly #names = new Map<string, string>();
 
   get size(): number {
-    return this.#entries.size;
+    return this.#order.size;
   }
 
   get(path: Path): Entry | undefined {
-    return this.#entries.get(path.key);
+    return this.#order.get(path);
+  }
+
+  #unindex(old: Entry): void {
+    for (const l of old.links) {
+      const m = this.#byTick.get(l.node);
+      if (m?.get(l.tick) === old) m.delete(l.tick);
+    }
   }
 
   /** Insert or replace the entry at its path, keeping the tick index in step. */
   set(entry: Entry): void {
-    const old = this.#entries.get(entry.path.key);
-    if (old) for (const l of old.links) if (this.#byTick.get(l.node)?.get(l.tick) === old) this.#byTick.get(l.node)!.delete(l.tick);
-    this.#entries.set(entry.path.key, entry);
-    this.#order.add(entry.path, this.#tockOf);
+    const old = this.#order.set(entry);
+    if (old) this.#unindex(old);
     for (const l of entry.links) {
       let m = this.#byTick.get(l.node);
-      if (!m) this.#byTick.set(l.node, (m = new Map()));
+      if (!m) {
+        this.#byTick.set(l.node, (m = new Map()));
+        this.#names.set(l.node, l.node);
+      } else l.node = this.#names.get(l.node) ?? l.node; // one string per node name, not one per decoded message
       m.set(l.tick, entry);
     }
   }
 
   /** Remove the entry at a path (a purge), keeping the tick index in step. */
   delete(path: Path): void {
-    const old = this.#entries.get(path.key);
+    const old = this.#order.get(path);
     if (!old) return;
-    for (const l of old.links) if (this.#byTick.get(l.node)?.get(l.tick) === old) this.#byTick.get(l.node)!.delete(l.tick);
-    this.#entries.delete(path.key);
-    this.#order.remove(path, (p) => this.#entries.has(p.key));
+    this.#unindex(old);
+    this.#order.remove(path);
   }
 
   /** The ticks of `node` that some entry's chain holds (upstream's Node.entries keys). */
@@ -78,6 +87,7 @@ export class EntryStore {
     const entries = [...new Set(held.values())];
     for (const e of entries) this.set({ ...e, links: e.links.filter((l) => l.node !== node) });
     this.#byTick.delete(node);
+    this.#names.delete(node);
     return entries.length;
   }
 
@@ -86,11 +96,10 @@ export class EntryStore {
     return this.#byTick.get(node)?.get(tick);
   }
 
+  /** Every entry, in upstream's tree order (a parent before its children, siblings in creation order). */
   values(): IterableIterator<Entry> {
-    return this.#entries.values();
+    return this.#order.entries();
   }
-
-  readonly #tockOf = (p: Path): Tick | undefined => this.#entries.get(p.key)?.tock;
 
   /**
    * `under` and every path below it in upstream's tree order (see tree-order.ts), each with its
@@ -100,7 +109,7 @@ export class EntryStore {
   walk(under: Path): { path: Path; entry?: Entry; tock: Tick | null }[] {
     // what is below the internal tree's node (upstream's None, listed as `:n`) is not data
     const walked = this.#order.walk(under);
-    return (under.length > 0 ? walked : walked.filter(({ path }) => path.length <= 1 || path.elements[0] !== null)).map(({ path, tock }) => ({ path, entry: this.#entries.get(path.key), tock }));
+    return under.length > 0 ? walked : walked.filter(({ path }) => path.length <= 1 || path.elements[0] !== null);
   }
 
   /** Whether upstream's tree would have a node at this path (written, watched, or an ancestor of one). */
@@ -110,12 +119,12 @@ export class EntryStore {
 
   /** A path a client watches: upstream creates it (and its ancestors) as an empty node. */
   touch(path: Path): void {
-    this.#order.add(path, this.#tockOf);
+    this.#order.add(path);
   }
 
   /** Entries sorted by path: a parent before its children, siblings sorted. */
   sorted(): Entry[] {
-    return [...this.#entries.values()].sort((a, b) => comparePaths(a.path.elements, b.path.elements));
+    return [...this.values()].sort((a, b) => comparePaths(a.path.elements, b.path.elements));
   }
 }
 

@@ -141,7 +141,8 @@ export function nodeDeleter(node: DeleterHost, publish: (payload: Uint8Array) =>
   });
   node.on("entry", (e) => {
     if (e.deleted) d.mark(e.links);
-    if (e.path.key === DELETER_PATH.key) d.setList(e.deleted ? undefined : e.value);
+    // elements first: a key would be computed, and kept on the stored path, for every entry
+    if (e.path.length === DELETER_PATH.length && e.path.elements[0] === null && e.path.key === DELETER_PATH.key) d.setList(e.deleted ? undefined : e.value);
   });
   return d;
 }

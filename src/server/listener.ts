@@ -2,11 +2,11 @@
 // TCP client port, and HTTPS under the WebSocket port for wss://). Sessions see the same
 // sockets either way. A failed handshake (a client without TLS, one that does not trust the
 // certificate, one that says nothing) costs one log line and its socket, never the server.
+// The WebSocket port's listener is in websocket-listener.ts, so that a node without one never
+// loads `ws`.
 
 import { createServer as createNetServer, type Server, type Socket } from "node:net";
 import { createServer as createTlsServer, type TLSSocket } from "node:tls";
-import { createServer as createHttpsServer } from "node:https";
-import { WebSocketServer, type ServerOptions } from "ws";
 
 export interface TlsServerOptions {
   /** The server's certificate chain and its private key, PEM. */
@@ -28,12 +28,12 @@ function handshakeFailure(e: NodeJS.ErrnoException, timeout: number): string {
   return reason ?? e.code ?? e.message;
 }
 
-function tlsSettings(tls: TlsServerOptions) {
+export function tlsSettings(tls: TlsServerOptions) {
   return { cert: tls.cert as string | Buffer, key: tls.key as string | Buffer, handshakeTimeout: tls.handshakeTimeout ?? 15_000 };
 }
 
 /** Log a failed handshake and drop its socket (Node leaves a timed-out one open otherwise). */
-function dropFailedHandshakes(server: Server, tls: TlsServerOptions): void {
+export function dropFailedHandshakes(server: Server, tls: TlsServerOptions): void {
   const timeout = tls.handshakeTimeout ?? 15_000;
   // the peer's address, read while the socket is open (a reset one no longer has it)
   const peers = new WeakMap<Socket, string>();
@@ -66,22 +66,4 @@ export function clientListener(tls: TlsServerOptions | undefined, onSocket: (soc
       for (const s of raw) s.destroy();
     },
   };
-}
-
-/**
- * The WebSocket server of the WebSocket port, listening (its "listening" or "error" event
- * follows). With `tls`, an HTTPS server carries it (wss://) and closes with it. `more`: further
- * options for the `ws` server.
- */
-export function webSocketListener(o: { host: string; port: number; tls?: TlsServerOptions }, more: ServerOptions = {}): WebSocketServer {
-  if (!o.tls) return new WebSocketServer({ ...more, host: o.host, port: o.port });
-  const https = createHttpsServer(tlsSettings(o.tls));
-  dropFailedHandshakes(https, o.tls);
-  const wss = new WebSocketServer({ ...more, server: https });
-  wss.once("close", () => {
-    https.close();
-    https.closeAllConnections();
-  });
-  https.listen(o.port, o.host);
-  return wss;
 }

@@ -15,7 +15,8 @@ import { ClientSession } from "./session.js";
 import { ACTIONS } from "./actions.js";
 import { IdleTimer, limitsWith, paceFor, showDuration } from "./limits.js";
 import type { ClientServer, ServeOptions } from "./tcp-server.js";
-import { webSocketListener } from "./listener.js";
+import { webSocketListener } from "./websocket-listener.js";
+export { originOf } from "./web-origin.js";
 
 export interface WebSocketServeOptions extends ServeOptions {
   /**
@@ -24,18 +25,6 @@ export interface WebSocketServeOptions extends ServeOptions {
    * Default: none, so only clients that send no Origin.
    */
   origins?: ReadonlySet<string> | readonly string[] | "*";
-}
-
-/** The origin of a URL as a browser sends it (scheme://host[:port], lower case, no default port). */
-export function originOf(url: string): string {
-  let u: URL;
-  try {
-    u = new URL(url);
-  } catch {
-    throw new RangeError(`${JSON.stringify(url)} is not a web origin; expected e.g. http://127.0.0.1:8080`);
-  }
-  if (u.origin === "null") throw new RangeError(`${JSON.stringify(url)} has no web origin; expected http://HOST:PORT or https://HOST:PORT`);
-  return u.origin;
 }
 
 export async function serveWebSocket(node: TicktockNode, opts: WebSocketServeOptions = {}): Promise<ClientServer> {

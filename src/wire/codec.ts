@@ -37,7 +37,7 @@ extensionCodec.register({
     return out;
   },
   decode(data: Uint8Array): Path {
-    return new Path([...decodeMulti(data, { extensionCodec, useBigInt64: true })] as PathElement[]);
+    return new Path(plainElements(data) ?? ([...decodeMulti(data, { extensionCodec, useBigInt64: true })] as PathElement[]));
   },
 });
 
@@ -59,6 +59,39 @@ extensionCodec.register({
     return v;
   },
 });
+
+/**
+ * A path's elements when they are all ASCII strings (fixstr, str 8), small non-negative integers,
+ * nil or booleans, as almost every path is; else undefined (the general decoder reads it). The
+ * general one builds a Decoder and a generator for every path, a tenth of a node's ingest time.
+ */
+function plainElements(data: Uint8Array): PathElement[] | undefined {
+  const out: PathElement[] = [];
+  for (let i = 0; i < data.length; ) {
+    const b = data[i]!;
+    if (b <= 0x7f) {
+      out.push(b);
+      i++;
+      continue;
+    }
+    if (b === 0xc0 || b === 0xc2 || b === 0xc3) {
+      out.push(b === 0xc0 ? null : b === 0xc3);
+      i++;
+      continue;
+    }
+    let start: number, len: number;
+    if ((b & 0xe0) === 0xa0) (start = i + 1), (len = b & 0x1f);
+    else if (b === 0xd9 && i + 1 < data.length) (start = i + 2), (len = data[i + 1]!);
+    else return undefined;
+    const end = start + len;
+    if (end > data.length) return undefined;
+    for (let j = start; j < end; j++) if (data[j]! > 0x7f) return undefined;
+    // one flat string (adding characters one by one would leave a rope of them in every stored path)
+    out.push(String.fromCharCode.apply(null, data.subarray(start, end) as unknown as number[]));
+    i = end;
+  }
+  return out;
+}
 
 const encoder = elementEncoder();
 const decoder = new Decoder({ extensionCodec, useBigInt64: true });

@@ -106,7 +106,7 @@ export function fieldChain(api: string, v: unknown, field: string): { node: stri
     cur = cur.prev;
     where = `${where}.prev`;
   }
-  return links;
+  return links.slice(); // exactly its length: push left room for 17 links, and nodes keep chains
 }
 
 

@@ -4,6 +4,8 @@
 
 export type PathElement = string | number | bigint | boolean | null | Uint8Array | PathElement[];
 
+const plain = (e: PathElement): boolean => typeof e === "string" || typeof e === "number" || typeof e === "boolean" || e === null;
+
 export class Path {
   readonly elements: readonly PathElement[];
   #key: string | undefined;
@@ -22,9 +24,10 @@ export class Path {
 
   /** A canonical string: equal paths have equal keys. */
   get key(): string {
-    this.#key ??= JSON.stringify(this.elements, (_k, v: unknown) =>
-      typeof v === "bigint" ? { $big: v.toString() } : v instanceof Uint8Array ? { $bin: [...v] } : v,
-    );
+    // without a replacer when no element needs one (strings, numbers...): the same text, several times faster
+    this.#key ??= this.elements.every(plain)
+      ? JSON.stringify(this.elements)
+      : JSON.stringify(this.elements, (_k, v: unknown) => (typeof v === "bigint" ? { $big: v.toString() } : v instanceof Uint8Array ? { $bin: [...v] } : v));
     return this.#key;
   }
 

@@ -29,4 +29,16 @@ describe("TreeOrder", () => {
     t.remove(P("nope.x"), () => false);
     expect(names(t)).toEqual(["", "null", "a", "a.b", "a.d"]);
   });
+
+  it("keeps elements apart that look alike as text: a string and the number, null, or a key it spells", () => {
+    const t = new TreeOrder();
+    const alike = ["1", 1, "null", null, "\u0000null", "\u0000", "", 1n, true, "true"] as const;
+    for (const e of alike) t.add(Path.of("x", e), () => undefined);
+    const below = t.walk(Path.of("x")).slice(1).map((x) => x.path.elements[1]);
+    expect(below).toEqual([...alike]);
+    for (const e of alike) expect(t.has(Path.of("x", e))).toBe(true);
+    t.remove(Path.of("x", "\u0000null"), () => false);
+    expect(t.has(Path.of("x", "\u0000null"))).toBe(false);
+    expect(t.has(Path.of("x", null))).toBe(true);
+  });
 });

@@ -3,7 +3,8 @@
 import { describe, expect, it } from "vitest";
 import { captureText, mqttMessages } from "../support/captures.js";
 import { decodeStream, decodeValue, encodeValue } from "../../src/wire/codec.js";
-import { Path } from "../../src/wire/path.js";
+import { Path, type PathElement } from "../../src/wire/path.js";
+import fc from "fast-check";
 
 const hex = (b: Uint8Array) => Buffer.from(b).toString("hex");
 const bytes = (h: string) => new Uint8Array(Buffer.from(h, "hex"));
@@ -47,5 +48,24 @@ describe("msgpack codec", () => {
     expect(() => decodeValue(bytes("c1"))).toThrow();
     expect(() => decodeValue(bytes("92"))).toThrow(RangeError); // cut short
     expect(() => decodeValue(bytes("0102"))).toThrow(/extra/i);
+  });
+
+  it("reads every path as the general msgpack decoder does (the fast path for plain elements included), and keys it alike", () => {
+    const element: fc.Arbitrary<PathElement> = fc.oneof(
+      fc.string({ maxLength: 40 }), fc.string({ unit: "grapheme", maxLength: 5 }), fc.string({ minLength: 32, maxLength: 300 }),
+      fc.integer({ min: -200, max: 300 }), fc.maxSafeInteger(), fc.bigInt({ min: -(2n ** 63n), max: 2n ** 64n - 1n }),
+      fc.double(), fc.constantFrom(null, true, false), fc.uint8Array({ maxLength: 4 }), fc.array(fc.string({ maxLength: 3 }), { maxLength: 2 }),
+    );
+    fc.assert(fc.property(fc.array(element, { maxLength: 6 }), (elements) => {
+      const path = new Path(elements);
+      const inner = new Uint8Array(Buffer.concat(elements.map((e) => encodeValue(e)))); // ext 3's payload: the elements, concatenated
+      const general = [...decodeStream(inner)];
+      const read = decodeValue(encodeValue(path)) as Path;
+      expect(read.elements).toEqual(general);
+      const slowKey = JSON.stringify(general, (_k, v: unknown) => (typeof v === "bigint" ? { $big: v.toString() } : v instanceof Uint8Array ? { $bin: [...v] } : v));
+      expect(read.key).toBe(slowKey);
+    }), { numRuns: 500 });
+    // a string element cut short is malformed, not read as far as it goes
+    expect(() => decodeValue(bytes("c70303a5616263"))).toThrow();
   });
 });

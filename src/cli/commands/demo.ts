@@ -13,7 +13,7 @@ import { embeddedBroker, listen, listenWebSocket } from "./node.js";
 import { serveInspector } from "../inspector-server.js";
 import { UsageError, intOption, onShutdown } from "../process.js";
 import type { ClientServer } from "../../server/tcp-server.js";
-import { originOf } from "../../server/ws-server.js";
+import { originOf } from "../../server/web-origin.js";
 import { credentials } from "../credentials.js";
 import { connectTcp } from "../../client/tcp.js";
 import { sealedPassword } from "../../client/login.js";

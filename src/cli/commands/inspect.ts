@@ -2,7 +2,7 @@
 import type { Command } from "commander";
 import { serveInspector } from "../inspector-server.js";
 import { INSPECTOR_ORIGINS } from "../client-port-options.js";
-import { originOf } from "../../server/ws-server.js";
+import { originOf } from "../../server/web-origin.js";
 import { UsageError, intOption, onShutdown } from "../process.js";
 import { credentials } from "../credentials.js";
 

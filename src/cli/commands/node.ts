@@ -4,9 +4,8 @@ import type { Command } from "commander";
 import { init } from "../../core/range-set.js";
 import { TicktockNode } from "../../node/node.js";
 import { MqttTransport } from "../../transport/mqtt-transport.js";
-import { startEmbeddedBroker, type EmbeddedBroker } from "../../transport/embedded-broker.js";
+import type { EmbeddedBroker } from "../../transport/embedded-broker.js";
 import { serveTcp, type ClientServer } from "../../server/tcp-server.js";
-import { serveWebSocket } from "../../server/ws-server.js";
 import { joinFrom } from "../../client/join.js";
 import { credentials } from "../credentials.js";
 import { fsStorage } from "../../node/state-file-fs.js";
@@ -19,6 +18,7 @@ import type { WebSocketServeOptions } from "../../server/ws-server.js";
 import { serfOptions, serfTransport, type SerfFlags } from "../serf-flags.js";
 import { SERF_GOSSIP } from "../../transport/serf/serf-transport.js";
 import type { GossipTransport } from "../../transport/transport.js";
+import { keepYoungGenerationSmall } from "../young-generation.js";
 import { brokerTls, brokerTlsOptions, clientTls, serverTls, type BrokerTlsFlags, type ClientTlsFlags, type ServerTlsFlags } from "../tls-flags.js";
 
 export interface NodeCommandOptions extends ClientPortOptions, ServerTlsFlags, ClientTlsFlags, BrokerTlsFlags, SerfFlags {
@@ -56,6 +56,8 @@ function secondsOption(name: string): (v: string) => number {
 
 /** Start a broker on 127.0.0.1:1883, or on a free port when 1883 is taken; `wsPort`: MQTT over WebSocket too. */
 export async function embeddedBroker(log: (line: string) => void, wsPort?: number): Promise<EmbeddedBroker> {
+  // loaded here, not at start-up: a node with --mqtt never needs aedes (see bench/README.md, "Node: memory")
+  const { startEmbeddedBroker } = await import("../../transport/embedded-broker.js");
   try {
     return await startEmbeddedBroker(1883, "127.0.0.1", wsPort);
   } catch (e) {
@@ -78,6 +80,7 @@ export async function listen(node: TicktockNode, host: string, port: number, mor
 
 export async function listenWebSocket(node: TicktockNode, host: string, port: number, more: Omit<WebSocketServeOptions, "host" | "port"> = {}): Promise<ClientServer> {
   try {
+    const { serveWebSocket } = await import("../../server/ws-server.js"); // ws only with a WebSocket port
     return await serveWebSocket(node, { ...more, host, port });
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === "EADDRINUSE") throw new UsageError(`port ${port} on ${host} is in use; pick another with --ws-port`);
@@ -149,6 +152,7 @@ With TLS on every port (the broker's CA, this node's certificate, the CA of the 
       const say = (line: string) => process.stderr.write(`ticktock ${name}: ${line}\n`);
       const serf = serfTransport(o, o.root, say);
       const tls = serverTls(o, say), peerTls = clientTls(o), mqttTls = brokerTls(o.mqtt, o);
+      keepYoungGenerationSmall();
       await init();
       let broker: EmbeddedBroker | undefined;
       let url = serf ? `the Serf agent at ${o.serf}` : o.mqtt;
