@@ -380,7 +380,8 @@ function explain(d: Diagnosis, latest: ServerSample[], opts: DiagnoseOptions): s
         h.superseded.length ? `knows ${tickWords(h.superseded)} as superseded` : "",
         h.deleted.length ? `knows ${tickWords(h.deleted)} as deleted` : "",
       ].filter(Boolean);
-      w.push(`${h.server} ${parts.join(", ")}, so recovery can bring ${parts.length > 1 || h.present.length + h.superseded.length + h.deleted.length > 1 ? "them" : "it"} to the others.`);
+      const one = tickArgs([...h.present, ...h.superseded, ...h.deleted]).join().match(/^\d+$/);
+      w.push(`${h.server} ${parts.join(", ")}, so recovery can bring ${one ? "it" : "them"} to the others.`);
     }
     if (d.lost.length) w.push(`Nobody asked has ${tickWords(d.lost)}: ${d.lostEverywhere ? "lost everywhere" : "lost"}.`);
   }
