@@ -147,7 +147,6 @@ Examples:
             unreachable.push({ server: name, why: "heard in the gossip, but no address is known: give --server HOST:PORT for it" });
           }
         }
-        if (o.watch === 0 && listener) await round(); // the state after listening
         // entries a mark could leave stale, for each node with missing ticks
         const gaps = new Set(diagnose(samples).map((d) => d.node));
         const last = new Map<string, ServerSample>();

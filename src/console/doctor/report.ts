@@ -25,7 +25,7 @@ export function reportText(f: DoctorFindings): string {
   const out: string[] = [];
   const latest = new Map<string, ServerSample>();
   for (const s of f.samples) if ((latest.get(s.server)?.at ?? -Infinity) <= s.at) latest.set(s.server, s);
-  const asked = [...latest.values()].map((s) => (s.address ? `${s.server} (${s.address})` : s.server));
+  const asked = [...latest.values()].sort((a, b) => (a.server < b.server ? -1 : a.server > b.server ? 1 : 0)).map((s) => (s.address ? `${s.server} (${s.address})` : s.server));
   const rounds = f.samples.length && latest.size ? Math.round(f.samples.length / latest.size) : 0;
   out.push(asked.length
     ? `Asked ${asked.length} server${asked.length === 1 ? "" : "s"}: ${asked.join(", ")}${f.watched > 0 ? `, ${rounds} times over ${f.watched} s` : ""}.`
