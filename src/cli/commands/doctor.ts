@@ -20,7 +20,7 @@ import { intOption, setExitStatus } from "../process.js";
 import { brokerTls, brokerTlsOptions, clientTls, type BrokerTlsFlags, type ClientTlsFlags } from "../tls-flags.js";
 
 interface DoctorOptions extends ClientTlsFlags, BrokerTlsFlags {
-  server: string[];
+  server?: string[];
   mqtt?: string;
   root: string;
   watch: number;
@@ -42,18 +42,18 @@ function cliPrefix(program: Command, o: DoctorOptions): { cli: string; serverFla
   return { cli: `ticktock${login}`, serverFlags: tls.trim() };
 }
 
-function collect(v: string, prev: string[]): string[] {
-  return [...prev, v];
+function collect(v: string, prev: string[] | undefined): string[] {
+  return [...(prev ?? []), v];
 }
 
 export function register(program: Command): void {
   const cmd = program
     .command("doctor")
     .description("diagnose missing ticks across the cluster and say what to do (reads only; changes nothing)")
-    .option("--server <host:port>", `a server to ask (repeatable; default ${DEFAULT_SERVER} when neither --server nor --mqtt is given)`, collect, [])
+    .option("--server <host:port>", `a server to ask (repeatable; default ${DEFAULT_SERVER} when neither --server nor --mqtt is given)`, collect)
     .option("--mqtt <url>", "listen to the cluster's gossip on this broker: who is alive, and which servers exist (their client ports come from --server or the servers' hostmap)")
     .option("--root <path>", "topic root of the gossip", "moat.kv")
-    .option("--listen <seconds>", `how long to listen to the gossip with --mqtt (default ${DEFAULT_LISTEN}: one ping cycle of upstream's servers)`, intOption("--listen", 0, 3600), DEFAULT_LISTEN)
+    .option("--listen <seconds>", "how long to listen to the gossip with --mqtt (the default is one ping cycle of upstream's servers)", intOption("--listen", 0, 3600), DEFAULT_LISTEN)
     .option("--watch <seconds>", "ask every server again each second for this long, to see whether recovery is moving", intOption("--watch", 0, 3600), 0)
     .option("--json", "print the findings as JSON (diagnoses, samples, unreachable servers)")
     .option("--tls", TLS_HELP)
@@ -65,6 +65,9 @@ servers and since when; whether a server still holds them (then recovery can bri
 wait) and whether requests and re-sends are happening; whether the node that published them is
 alive or gone; which entries could keep an older value or come back if the ticks are marked,
 and which mark is safer; and the exact command to run, or "wait: server X holds them".
+
+It logs in where a server wants it with the program's --user/--password-file or --auth, and
+prints the repair command with them.
 
 Exit status: 0 nothing is missing, 1 something is missing, 2 a server could not be reached
 (each is named). Works against ticktock nodes and upstream MoaT-KV servers alike.
@@ -78,7 +81,7 @@ Examples:
       const tls = clientTls(o);
       const mqttTls = brokerTls(o.mqtt, o);
       const cred = credentials();
-      const addresses = o.server.length > 0 || o.mqtt ? [...o.server] : [DEFAULT_SERVER];
+      const addresses = o.server?.length || o.mqtt ? [...(o.server ?? [])] : [DEFAULT_SERVER];
       const clients = new Map<string, KvClient>(); // address -> client
       const unreachable: DoctorFindings["unreachable"] = [];
       const samples: ServerSample[] = [];

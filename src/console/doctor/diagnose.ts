@@ -364,7 +364,7 @@ function explain(d: Diagnosis, latest: ServerSample[], opts: DiagnoseOptions): s
   const since = Math.min(...d.missingOn.map((m) => m.since));
   const newest = Math.max(...latest.map((s) => s.at));
   const sameTicks = d.missingOn.every((m) => tickArgs(m.ticks).join() === tickArgs(d.missing).join());
-  const sinceWords = since < newest ? `since ${hhmmss(since)} at least, ${seconds(newest - since)}` : `seen at ${hhmmss(since)}`;
+  const sinceWords = newest - since >= 1000 ? `since ${hhmmss(since)} at least, ${seconds(newest - since)}` : `seen at ${hhmmss(since)}`;
   if (sameTicks) {
     w.push(`${d.node}'s ${tickWords(d.missing)} ${d.count === 1 ? "is" : "are"} missing on ${servers.length === latest.length && latest.length > 1 ? "every server asked: " : ""}${names(servers)} (${sinceWords}).`);
   } else {
