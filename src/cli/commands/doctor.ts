@@ -31,6 +31,8 @@ interface DoctorOptions extends ClientTlsFlags, BrokerTlsFlags {
 const DEFAULT_SERVER = "localhost:27586";
 /** Listening to the gossip: one ping cycle of upstream's servers (10 s) plus its gap (2 s). */
 const DEFAULT_LISTEN = 12;
+/** How long to wait for the broker's first connection, ms. */
+const BROKER_WAIT = 5000;
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -117,17 +119,34 @@ Examples:
       let transport: MqttTransport | undefined;
       let listener: GossipListener | undefined;
       try {
-        if (o.mqtt) {
-          transport = new MqttTransport({ url: o.mqtt, root: o.root, tls: mqttTls, connectTimeout: 5000 });
+        const listen = async (url: string): Promise<void> => {
+          transport = new MqttTransport({ url, root: o.root, tls: mqttTls, connectTimeout: 5000 });
           listener = new GossipListener(transport);
+          let why = "";
+          transport.onState((_s, detail) => {
+            if (detail) why = detail.replace(/; retrying in \d+ ms$/, "");
+          });
+          let timer: ReturnType<typeof setTimeout> | undefined;
           try {
-            await transport.start();
+            // the transport retries for ever; the doctor waits BROKER_WAIT for the first connection
+            await Promise.race([
+              transport.start(),
+              new Promise<never>((_, reject) => {
+                timer = setTimeout(() => reject(new Error(why || `no connection within ${BROKER_WAIT / 1000} s`)), BROKER_WAIT);
+              }),
+            ]);
           } catch (e) {
-            unreachable.push({ server: `the broker ${o.mqtt}`, why: (e as Error).message });
+            unreachable.push({ server: `the broker ${url}`, why: (e as Error).message });
             listener = undefined;
+            const t = transport;
+            transport = undefined;
+            await t.close();
+          } finally {
+            clearTimeout(timer);
           }
-        }
-        await Promise.all(addresses.map((a) => connect(a)));
+        };
+        // the broker and the servers at once: an unreachable one costs its own wait only
+        await Promise.all([o.mqtt ? listen(o.mqtt) : undefined, ...addresses.map((a) => connect(a))]);
         await round();
         // where the servers' hostmaps say the others are (upstream keeps `hostmap NAME` internally)
         for (const c of clients.values()) Object.assign(hostmap, await hostmapOf(c));
