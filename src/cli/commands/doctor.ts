@@ -150,7 +150,9 @@ Examples:
         await round();
         // where the servers' hostmaps say the others are (upstream keeps `hostmap NAME` internally)
         for (const c of clients.values()) Object.assign(hostmap, await hostmapOf(c));
-        const until = Date.now() + Math.max(o.watch, listener ? o.listen : 0) * 1000;
+        const span = Math.max(o.watch, listener ? o.listen : 0);
+        if (span > 0) process.stderr.write(`ticktock doctor: ${o.watch > 0 ? "watching" : "listening to the gossip"} for ${span} s\n`);
+        const until = Date.now() + span * 1000;
         while (Date.now() < until) {
           await sleep(Math.min(1000, until - Date.now()));
           if (o.watch > 0) await round();
