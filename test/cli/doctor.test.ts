@@ -4,7 +4,9 @@
 import { describe, expect, it } from "vitest";
 import { run, runToEnd } from "../support/cli.js";
 import { freePort } from "../support/mosquitto.js";
-import { mosquittoFixture, startNodes, waitFor } from "../support/cluster.js";
+import mqtt from "mqtt";
+import { mosquittoFixture, sleep, startNodes, waitFor } from "../support/cluster.js";
+import { encodeValue } from "../../src/wire/codec.js";
 import { serveTcp } from "../../src/server/tcp-server.js";
 import { Path } from "../../src/wire/path.js";
 
@@ -76,6 +78,32 @@ describe("ticktock doctor on a cluster", () => {
     await waitFor(() => Object.keys(b.node.ledger.missing()).length === 0, 10_000, () => JSON.stringify(b.node.ledger.missing()));
     const well = await runToEnd(["doctor", "--server", at[0]!, "--server", at[1]!]);
     expect(well.code, well.stdout).toBe(0);
+  });
+
+  it("sees re-sends arriving while it watches, and still names the tick nobody has", async () => {
+    // publisher p sends ticks 1, 2, 3 and 5 (never 4); b hears no updates until the doctor watches
+    f.nodes = await startNodes(f.broker.url, ["a", "b"]);
+    const [, b] = f.nodes as [typeof f.nodes[0], typeof f.nodes[0]];
+    b.transport.options.dropIn = 1;
+    b.transport.options.actions = ["update"];
+    const servers = await Promise.all(f.nodes.map((n) => serveTcp(n.node, { port: 0 })));
+    f.servers.push(...servers);
+    const p = await mqtt.connectAsync(f.broker.url);
+    for (const tick of [1, 2, 3, 5]) {
+      await p.publishAsync("moat/kv/update", Buffer.from(encodeValue({ node: "p", tick, prev: null, path: Path.of("p", tick), value: tick, tock: 1 })));
+    }
+    await p.endAsync();
+    await waitFor(() => JSON.stringify(b.node.ledger.missing()) === JSON.stringify({ p: [[1, 6]] }), 10_000, () => JSON.stringify(b.node.ledger.missing()));
+
+    const doctor = run(["doctor", "--watch", "3", ...servers.flatMap((s) => ["--server", `127.0.0.1:${s.port}`])]);
+    await doctor.waitFor(/watching for 3 s/);
+    await sleep(1200);
+    b.transport.enabled = false;
+    expect(await doctor.exited).toBe(1);
+    const out = doctor.stdout();
+    expect(out).toContain("p's tick 4 is missing on every server asked: a and b");
+    expect(out).toContain("Re-sends are arriving: the missing count shrank while watched.");
+    expect(out).toContain("Run: ticktock internal mark p 4 --broadcast --server 127.0.0.1:");
   });
 
   it("exits 2 naming a server it could not reach, and still diagnoses the others", async () => {
