@@ -104,16 +104,17 @@ Examples:
           unreachable.push({ server: name ? `${name} (${address})` : address, why: (e as Error).message });
         }
       };
+      const sampleOne = async (address: string, c: KvClient): Promise<void> => {
+        try {
+          samples.push(await sampleServer(c));
+        } catch (e) {
+          clients.delete(address);
+          c.close();
+          unreachable.push({ server: address, why: `stopped answering: ${(e as Error).message}` });
+        }
+      };
       const round = async (): Promise<void> => {
-        await Promise.all([...clients].map(async ([address, c]) => {
-          try {
-            samples.push(await sampleServer(c));
-          } catch (e) {
-            clients.delete(address);
-            c.close();
-            unreachable.push({ server: address, why: `stopped answering: ${(e as Error).message}` });
-          }
-        }));
+        await Promise.all([...clients].map(([address, c]) => sampleOne(address, c)));
       };
 
       let transport: MqttTransport | undefined;
@@ -166,7 +167,7 @@ Examples:
           if (at && !clients.has(at)) {
             await connect(at, name);
             const c = clients.get(at);
-            if (c) samples.push(await sampleServer(c));
+            if (c) await sampleOne(at, c);
           } else if (!at) {
             unreachable.push({ server: name, why: "heard in the gossip, but no address is known: give --server HOST:PORT for it" });
           }
