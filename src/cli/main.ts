@@ -13,8 +13,9 @@ import { register as registerStateFile } from "./commands/state-file.js";
 import { register as registerWatch } from "./commands/watch.js";
 import { register as registerInspect } from "./commands/inspect.js";
 import { register as registerAuth } from "./commands/auth.js";
+import { register as registerDoctor } from "./commands/doctor.js";
 import { addLoginOptions } from "./credentials.js";
-import { UsageError } from "./process.js";
+import { UsageError, exitStatus } from "./process.js";
 import { endQuietlyOnClosedPipe } from "./closed-pipe.js";
 
 export const VERSION = "0.1.0";
@@ -29,6 +30,7 @@ export function buildProgram(): Command {
   addLoginOptions(program);
   registerNode(program);
   registerInternal(program);
+  registerDoctor(program);
   registerData(program);
   registerStateFile(program);
   registerWatch(program);
@@ -55,7 +57,7 @@ export async function main(argv: string[]): Promise<number> {
   const program = buildProgram();
   try {
     await program.parseAsync(reorderDataArgs(argv));
-    return 0;
+    return exitStatus();
   } catch (e) {
     if (e instanceof CommanderError) {
       if (e.exitCode === 0) return 0; // help or version was asked for

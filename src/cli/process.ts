@@ -6,6 +6,17 @@ export class UsageError extends Error {
   readonly exitCode = 2;
 }
 
+let status = 0;
+
+/** A command's outcome that is not an error (doctor: 1 something is missing); main() returns it as the exit status. */
+export function setExitStatus(code: number): void {
+  status = code;
+}
+
+export function exitStatus(): number {
+  return status;
+}
+
 /** Parse an integer option within [min, max], naming the option when it is wrong. */
 export function intOption(name: string, min: number, max: number): (v: string) => number {
   return (v) => {

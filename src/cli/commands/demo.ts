@@ -92,7 +92,9 @@ export function register(program: Command): void {
       out();
       if (o.gap) {
         out(`A publisher called "ghost" sent its ticks 1 and 3 but never 2, so every node misses ghost's tick 2.`);
-        out(`Look, repair, look again (in another terminal):`);
+        out(`Ask the doctor first: what is missing where, whether anything can still fill it, and what to run (in another terminal):`);
+        out(`  ${cli} doctor ${servers.map((s) => `--server ${s.host}:${s.port}`).join(" ")} --mqtt ${broker.url}`);
+        out(`Then look, repair, look again:`);
         out(`  ${cli} internal state -ndmrk --server ${first}`);
         out(`  ${cli} internal mark --broadcast ghost --server ${first}`);
         out(`  ${cli} internal state -ndmrk --server ${servers[servers.length - 1]!.host}:${servers[servers.length - 1]!.port}`);
