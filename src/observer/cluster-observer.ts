@@ -16,6 +16,7 @@ import { formatPath } from "../wire/path-text.js";
 import { Path } from "../wire/path.js";
 import type { RangeMap } from "../wire/messages.js";
 import { show } from "../core/errors.js";
+import { missingWithin, runsAt, type TickRun } from "./tick-runs.js";
 
 /** One message in the live feed. */
 export interface GossipEvent {
@@ -238,7 +239,7 @@ export class ClusterObserver {
     if (!n) return undefined;
     const from = lo ?? 1;
     const to = hi ?? (typeof n.tick === "number" ? n.tick + 1 : BigInt(n.tick) + 1n);
-    using missing = n.missing();
+    using missing = missingWithin(n, from, to); // a zoomed window reads only its own intervals
     return {
       node, lo: from, hi: to, width,
       present: n.present.raster(from, to, width),
@@ -247,5 +248,11 @@ export class ClusterObserver {
       missing: missing.raster(from, to, width),
       remoteMissing: n.remoteMissing.raster(from, to, width),
     };
+  }
+
+  /** Every kind one tick of a node is (present, superseded, ...), each with its run around the tick. */
+  runsAt(node: string, tick: Tick): TickRun[] {
+    const n = this.node.ledger.get(node);
+    return n ? runsAt(n, tick) : [];
   }
 }
