@@ -1,0 +1,75 @@
+// A strip per node showing how its missing count changed over the last minutes: the page samples
+// each node's count at every refresh (at most one sample a second; a newer one in the same
+// second updates it) and draws the samples as a step line over a fixed window of time.
+
+import { css } from "./theme.js";
+
+/** How far back the strip looks, ms. */
+export const HISTORY_MS = 5 * 60_000;
+/** Samples closer together than this replace each other, ms. */
+export const SAMPLE_MS = 1000;
+
+export interface Sample {
+  at: number;
+  count: number;
+}
+
+/** Every node's sampled missing counts over the last HISTORY_MS. */
+export class MissingHistory {
+  readonly #samples = new Map<string, Sample[]>();
+
+  record(node: string, at: number, count: number): void {
+    let s = this.#samples.get(node);
+    if (!s) this.#samples.set(node, (s = []));
+    const last = s[s.length - 1];
+    // within SAMPLE_MS of the last sample: it takes the newer count (its time stays)
+    if (last && at - last.at < SAMPLE_MS) last.count = count;
+    else s.push({ at, count });
+    let cut = 0;
+    while (cut < s.length - 1 && s[cut + 1]!.at <= at - HISTORY_MS) cut++;
+    if (cut) s.splice(0, cut);
+  }
+
+  samples(node: string): readonly Sample[] {
+    return this.#samples.get(node) ?? [];
+  }
+}
+
+/** Words for the strip (its accessible name): now, the most in the window, and the change. */
+export function describeHistory(node: string, s: readonly Sample[]): string {
+  if (s.length === 0) return `${node}: no missing-count samples yet`;
+  const now = s[s.length - 1]!.count;
+  const most = Math.max(...s.map((x) => x.count));
+  const first = s[0]!.count;
+  const trend = now === first ? "unchanged" : now < first ? `down from ${first}` : `up from ${first}`;
+  return `${node} missing ticks over the last ${Math.round(HISTORY_MS / 60_000)} minutes: ${now} now, at most ${most}, ${trend}`;
+}
+
+/** Draw the samples as a filled step line: time runs left to right, ending at `now`. */
+export function drawHistory(canvas: HTMLCanvasElement, s: readonly Sample[], now: number): void {
+  const ctx = canvas.getContext("2d")!;
+  const w = canvas.width, h = canvas.height;
+  ctx.clearRect(0, 0, w, h);
+  ctx.fillStyle = css("--strip-base");
+  ctx.fillRect(0, h - 1, w, 1);
+  if (s.length === 0) return;
+  const most = Math.max(1, ...s.map((x) => x.count));
+  const x = (at: number) => Math.max(0, Math.min(w, w - ((now - at) / HISTORY_MS) * w));
+  const y = (c: number) => h - 1 - Math.round((c / most) * (h - 3));
+  ctx.beginPath();
+  ctx.moveTo(x(s[0]!.at), h - 1);
+  for (let i = 0; i < s.length; i++) {
+    const end = i + 1 < s.length ? s[i + 1]!.at : now;
+    ctx.lineTo(x(s[i]!.at), y(s[i]!.count));
+    ctx.lineTo(x(end), y(s[i]!.count));
+  }
+  ctx.lineTo(x(now), h - 1);
+  ctx.closePath();
+  ctx.fillStyle = css("--missing");
+  ctx.globalAlpha = 0.35;
+  ctx.fill();
+  ctx.globalAlpha = 1;
+  ctx.strokeStyle = css("--missing");
+  ctx.lineWidth = 1.5;
+  ctx.stroke();
+}
