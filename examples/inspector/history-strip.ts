@@ -42,10 +42,19 @@ export function describeHistory(node: string, s: readonly Sample[]): string {
   const most = Math.max(...s.map((x) => x.count));
   const first = s[0]!.count;
   const trend = now === first ? "unchanged" : now < first ? `down from ${first}` : `up from ${first}`;
-  return `${node} missing ticks over the last ${Math.round(HISTORY_MS / 60_000)} minutes: ${now} now, at most ${most}, ${trend}`;
+  const since = Math.round((s[s.length - 1]!.at - s[0]!.at) / 1000);
+  const over = since >= 120 ? `${Math.round(since / 60)} minutes` : `${since} seconds`;
+  return `${node} missing ticks over the last ${over}: ${now} now, at most ${most}, ${trend}`;
 }
 
-/** Draw the samples as a filled step line: time runs left to right, ending at `now`. */
+/** The strip's time span: since the first sample, at least MIN_SPAN_MS, at most HISTORY_MS. */
+export const MIN_SPAN_MS = 10_000;
+export const stripSpan = (s: readonly Sample[], now: number): number => Math.min(HISTORY_MS, Math.max(MIN_SPAN_MS, s.length ? now - s[0]!.at : 0));
+
+/**
+ * Draw the samples as a filled step line: time runs left to right, ending at `now`, over the
+ * strip's span (a page open for a minute fills the strip with that minute).
+ */
 export function drawHistory(canvas: HTMLCanvasElement, s: readonly Sample[], now: number): void {
   const ctx = canvas.getContext("2d")!;
   const w = canvas.width, h = canvas.height;
@@ -54,7 +63,8 @@ export function drawHistory(canvas: HTMLCanvasElement, s: readonly Sample[], now
   ctx.fillRect(0, h - 1, w, 1);
   if (s.length === 0) return;
   const most = Math.max(1, ...s.map((x) => x.count));
-  const x = (at: number) => Math.max(0, Math.min(w, w - ((now - at) / HISTORY_MS) * w));
+  const span = stripSpan(s, now);
+  const x = (at: number) => Math.max(0, Math.min(w, w - ((now - at) / span) * w));
   const y = (c: number) => h - 1 - Math.round((c / most) * (h - 3));
   ctx.beginPath();
   ctx.moveTo(x(s[0]!.at), h - 1);
