@@ -61,8 +61,8 @@ export function drawHistory(canvas: HTMLCanvasElement, s: readonly Sample[], now
   ctx.clearRect(0, 0, w, h);
   ctx.fillStyle = css("--strip-base");
   ctx.fillRect(0, h - 1, w, 1);
-  if (s.length === 0) return;
-  const most = Math.max(1, ...s.map((x) => x.count));
+  const most = Math.max(0, ...s.map((x) => x.count));
+  if (most === 0) return; // nothing ever missing: the baseline alone
   const span = stripSpan(s, now);
   const x = (at: number) => Math.max(0, Math.min(w, w - ((now - at) / span) * w));
   const y = (c: number) => h - 1 - Math.round((c / most) * (h - 3));

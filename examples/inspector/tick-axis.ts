@@ -1,6 +1,7 @@
 // The tick axis under a timeline: labelled marks at 1, 2 or 5 x 10^k ticks apart, as close as
 // their labels allow (each label gets its width and a gap), never closer than one tick: zoomed
-// in all the way every tick has its label, zoomed out a million ticks get a handful.
+// in all the way every tick has its label, zoomed out a million ticks get a handful. A label
+// the timeline's edge would cut is left out.
 
 import type { TickWindow } from "./tick-window.js";
 
@@ -35,7 +36,11 @@ export function axisMarks(w: TickWindow, width: number): AxisMark[] {
   const marks: AxisMark[] = [];
   for (let t = Math.ceil(w.lo / step) * step; t < w.hi; t += step) {
     if (t < 1) continue;
-    marks.push({ tick: t, x: (t - w.lo + 0.5) * pxPerTick, label: formatTick(t) });
+    const label = formatTick(t);
+    const x = (t - w.lo + 0.5) * pxPerTick;
+    const half = (label.length * CHAR_PX) / 2;
+    if (x - half < 0 || x + half > width) continue; // a label cut by the edge says nothing
+    marks.push({ tick: t, x, label });
   }
   return marks;
 }

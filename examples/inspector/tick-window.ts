@@ -39,8 +39,10 @@ export function zoomWindow(w: TickWindow, factor: number, anchor: number, top: n
   const next = Math.max(Math.round(span * factor), MIN_SPAN);
   // always move at least one tick, so a key press at a small span still zooms
   const size = next === span && factor !== 1 ? span + (factor < 1 ? -1 : 1) : next;
-  const at = w.lo + anchor * span;
-  return clampWindow({ lo: Math.round(at - anchor * size), hi: Math.round(at - anchor * size) + size }, top);
+  // the tick under the anchor stays under it (the centre tick stays the centre one: no drift)
+  const at = w.lo + Math.floor(anchor * span);
+  const lo = at - Math.floor(anchor * size);
+  return clampWindow({ lo, hi: lo + size }, top);
 }
 
 /** Pan by `ticks` (negative: to earlier ticks). */
