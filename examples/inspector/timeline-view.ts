@@ -211,7 +211,8 @@ export class TimelineView {
   /** What pixel px (of the raster drawn last) covers. */
   #pixel(px: number): PixelCover | undefined {
     const r = this.#raster;
-    if (!r || px < 0 || px >= r.width) return undefined;
+    // a raster of an earlier window (the new one is still being drawn) says nothing about this one
+    if (!r || px < 0 || px >= r.width || this.#rasterWindow.lo !== this.window.lo || this.#rasterWindow.hi !== this.window.hi) return undefined;
     const [first, last] = pixelTicks(this.#rasterWindow, px, r.width);
     return { first, last, shares: BANDS.map(([band, kind]) => ({ kind, share: r[band][px] ?? 0 })) };
   }
