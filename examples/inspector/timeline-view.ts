@@ -34,6 +34,17 @@ const WHEEL_ZOOM_PER_100 = 0.8;
 
 let themeGeneration = 0;
 const views = new Set<TimelineView>();
+/** Each canvas's width in CSS pixels, kept by a ResizeObserver: reading clientWidth in a refresh
+ * that has just written the table would force a layout per row (100 rows: a long task). */
+const widths = new WeakMap<Element, number>();
+const sizes = typeof ResizeObserver === "function"
+  ? new ResizeObserver((entries) => {
+    for (const e of entries) {
+      widths.set(e.target, e.contentRect.width);
+      for (const v of views) if (v.canvas === e.target) v.requestDraw();
+    }
+  })
+  : undefined;
 onThemeChange(() => {
   themeGeneration++;
   for (const v of views) v.requestDraw();
@@ -122,6 +133,7 @@ export class TimelineView {
     this.#aria();
     this.#listen();
     views.add(this);
+    sizes?.observe(this.canvas);
   }
 
   /** New data from a refresh: the node's tick, and a key that changes when its sets do. */
@@ -138,7 +150,7 @@ export class TimelineView {
   }
 
   #width(): number {
-    return Math.max(100, Math.round(this.canvas.clientWidth || 600));
+    return Math.max(100, Math.round(widths.get(this.canvas) || 600));
   }
 
   get needsDraw(): boolean {
@@ -329,6 +341,7 @@ export class TimelineView {
   /** Forget the view (its node left the page). */
   dispose(): void {
     views.delete(this);
+    sizes?.unobserve(this.canvas);
     this.el.remove();
   }
 }
