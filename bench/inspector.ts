@@ -99,7 +99,6 @@ async function scenario(nodes: number, bigIntervals: number): Promise<Scenario> 
   try {
     const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
     page.on("pageerror", (e) => console.error(`page error: ${e.message}`));
-    page.on("console", (m) => m.type() === "error" && console.error(`page console: ${m.text()}`));
     await page.goto(site.url);
     await page.waitForFunction(`document.querySelectorAll("#nodes tbody tr").length >= ${nodes}`, undefined, { timeout: 120_000 });
     await page.waitForTimeout(3000); // let the first, seeding refreshes pass

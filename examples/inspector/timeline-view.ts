@@ -307,10 +307,11 @@ export class TimelineView {
     el.addEventListener("pointerleave", () => {
       this.#pointer = undefined;
       this.#ask++;
-      if (document.activeElement === el) this.#describeCentre();
+      if (el.matches(":focus-visible")) this.#describeCentre();
       else this.#tooltip.hide();
     });
-    el.addEventListener("focus", () => this.#describeCentre());
+    // focus from the keyboard shows the cursor's tooltip; a click's focus leaves it to the pointer
+    el.addEventListener("focus", () => el.matches(":focus-visible") && this.#describeCentre());
     el.addEventListener("blur", () => {
       this.#ask++;
       this.#tooltip.hide();

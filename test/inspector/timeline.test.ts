@@ -241,8 +241,9 @@ describe("the inspector explains, in Chromium", () => {
       const bg = await page.evaluate(() => getComputedStyle(document.body).backgroundColor);
       expect(bg).toBe(scheme === "dark" ? "rgb(13, 17, 23)" : "rgb(246, 248, 250)");
       await expect.poll(() => presentIs(scheme === "dark" ? [0x3f, 0xb9, 0x50] : [0x3a, 0x9d, 0x5d]), { timeout: 5000 }).toBe(true);
-      // with a timeline focused, its tooltip shown
+      // with a timeline focused from the keyboard, its tooltip shown
       await timeline(page, "big").focus();
+      await page.keyboard.press("0");
       await expect.poll(() => tooltip(page).isVisible()).toBe(true);
       expect(await axeViolations(page)).toEqual([]);
       await shot(page, `timeline-4-${scheme}`);
