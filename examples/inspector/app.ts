@@ -28,6 +28,9 @@ interface Config {
 
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
 const show = (v: unknown) => JSON.stringify(v, (_k, x) => (typeof x === "bigint" ? x.toString() : x));
+/** Write only what changed: an unchanged write still makes the browser lay the table out again. */
+const setText = (el: Element, v: string) => { if (el.textContent !== v) el.textContent = v; };
+const setAttr = (el: Element, k: string, v: string) => { if (el.getAttribute(k) !== v) el.setAttribute(k, v); };
 const fmtMissing = (m: RangeMap) => Object.entries(m).map(([n, r]) => `${n} ${show(r)}`).join(", ");
 
 async function config(): Promise<Config> {
@@ -133,6 +136,8 @@ async function main(): Promise<void> {
   };
   const history = new MissingHistory();
   let last: ClusterSnapshot | undefined;
+  let lastFeed = "";
+  let lastGaps = "";
   interface Row { tr: HTMLTableRowElement; view: TimelineView; strip: HTMLCanvasElement }
   const rows = new Map<string, Row>();
   // only the rows on screen are drawn
@@ -151,8 +156,8 @@ async function main(): Promise<void> {
     const name = row.tr.dataset.node!;
     const s = history.samples(name);
     drawHistory(row.strip, s, Date.now());
-    row.strip.setAttribute("aria-label", describeHistory(name, s));
-    row.strip.dataset.samples = s.map((x) => x.count).join(",");
+    setAttr(row.strip, "aria-label", describeHistory(name, s));
+    setAttr(row.strip, "data-samples", s.map((x) => x.count).join(","));
   };
   onThemeChange(() => rows.forEach((r) => r.view.visible && drawStrip(r)));
 
@@ -176,13 +181,13 @@ async function main(): Promise<void> {
       }
       const unseen = snap.unseen[n.name];
       const lacking = snap.matrix.filter((m) => m.node === n.name);
-      row.tr.querySelector(".name")!.textContent = n.name;
-      row.tr.querySelector(".tick")!.textContent = String(n.tick);
-      row.tr.querySelector(".tock")!.textContent = String(servers.get(n.name)?.tock ?? "");
+      setText(row.tr.querySelector(".name")!, n.name);
+      setText(row.tr.querySelector(".tick")!, String(n.tick));
+      setText(row.tr.querySelector(".tock")!, String(servers.get(n.name)?.tock ?? ""));
       const cell = row.tr.querySelector(".missing")! as HTMLElement;
       const total = snap.unseenCount[n.name];
-      cell.textContent = unseen ? (unseen.length >= 50 ? `${total} ticks, from ${show(unseen[0])}` : show(unseen)) : "-";
-      cell.className = `num missing${unseen || lacking.length ? " bad" : ""}`;
+      setText(cell, unseen ? (unseen.length >= 50 ? `${total} ticks, from ${show(unseen[0])}` : show(unseen)) : "-");
+      setAttr(cell, "class", `num missing${unseen || lacking.length ? " bad" : ""}`);
       row.view.update(Number(n.tick), `${show(n.tick)}:${show(n.counts)}`);
       history.record(n.name, snap.at, Number(n.counts.missing));
       if (row.view.visible) drawStrip(row);
@@ -204,8 +209,13 @@ async function main(): Promise<void> {
     }
     // the gaps, each with the doctor's diagnosis
     const gaps = gapsOf(snap);
-    renderGaps($("gaps"), gaps, diagnosesFor(snap));
-    $("no-gaps").hidden = gaps.length > 0;
+    const diagnoses = diagnosesFor(snap);
+    const gapsKey = show([gaps, diagnoses]);
+    if (gapsKey !== lastGaps) {
+      lastGaps = gapsKey;
+      renderGaps($("gaps"), gaps, diagnoses);
+      $("no-gaps").hidden = gaps.length > 0;
+    }
     // who lacks what
     const mbody = $("matrix").querySelector("tbody")!;
     mbody.replaceChildren(...snap.matrix.map((m) => {
@@ -226,11 +236,16 @@ async function main(): Promise<void> {
       sel.value = want.includes(keep) ? keep : "";
     }
     // live feed, newest first
-    $("feed").replaceChildren(...snap.feed.slice(-60).reverse().map((e) => {
-      const li = document.createElement("li");
-      li.textContent = `${new Date(e.at).toISOString().slice(11, 19)} ${e.action} ${e.from ? `${e.from}: ` : ""}${e.summary}`;
-      return li;
-    }));
+    const newest = snap.feed[snap.feed.length - 1];
+    const feedKey = `${snap.feed.length}:${newest?.at}:${newest?.summary}`;
+    if (feedKey !== lastFeed) {
+      lastFeed = feedKey;
+      $("feed").replaceChildren(...snap.feed.slice(-60).reverse().map((e) => {
+        const li = document.createElement("li");
+        li.textContent = `${new Date(e.at).toISOString().slice(11, 19)} ${e.action} ${e.from ? `${e.from}: ` : ""}${e.summary}`;
+        return li;
+      }));
+    }
   }
 
   // ---- repair: preview (dry run), then apply after confirmation ----

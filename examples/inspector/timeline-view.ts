@@ -213,11 +213,13 @@ export class TimelineView {
     return this.window.lo + Math.floor((this.window.hi - this.window.lo) / 2);
   }
 
+  /** The slider's attributes, written only when they change (a refresh rewrites every row). */
   #aria(): void {
-    this.el.setAttribute("aria-valuemax", String(Math.max(1, this.top)));
-    this.el.setAttribute("aria-valuenow", String(this.centre()));
-    this.el.dataset.lo = String(this.window.lo);
-    this.el.dataset.hi = String(this.window.hi);
+    const set = (k: string, v: string) => this.el.getAttribute(k) !== v && this.el.setAttribute(k, v);
+    set("aria-valuemax", String(Math.max(1, this.top)));
+    set("aria-valuenow", String(this.centre()));
+    set("data-lo", String(this.window.lo));
+    set("data-hi", String(this.window.hi));
   }
 
   /** What pixel px (of the raster drawn last) covers. */
