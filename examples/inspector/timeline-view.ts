@@ -272,10 +272,13 @@ export class TimelineView {
   #listen(): void {
     const el = this.el;
     el.addEventListener("wheel", (e) => {
+      const sideways = e.shiftKey || Math.abs(e.deltaX) > Math.abs(e.deltaY);
+      // the wheel scrolls the page past a timeline until it is clicked or focused (or Ctrl is held)
+      if (!sideways && !e.ctrlKey && document.activeElement !== el) return;
       e.preventDefault();
       const rect = this.canvas.getBoundingClientRect();
       const span = this.window.hi - this.window.lo;
-      if (e.shiftKey || Math.abs(e.deltaX) > Math.abs(e.deltaY)) {
+      if (sideways) {
         const d = Math.abs(e.deltaX) > Math.abs(e.deltaY) ? e.deltaX : e.deltaY;
         this.#setWindow(panWindow(this.window, (d / rect.width) * span, this.top));
       } else {

@@ -144,7 +144,7 @@ describe("the inspector explains, in Chromium", () => {
     await shot(page, "timeline-2-single-ticks");
   });
 
-  it("pans by keys, drag and wheel, and zooms out with the wheel", async () => {
+  it("pans by keys, drag and wheel, and zooms out with the wheel once focused", async () => {
     const big = timeline(page, "big");
     await big.focus();
     await page.keyboard.press("Shift+ArrowRight");
@@ -171,6 +171,11 @@ describe("the inspector explains, in Chromium", () => {
     await page.keyboard.press("0"); // every tick again (the timeline has the focus still)
     a = await drawn(page, "big");
     expect([a.lo, a.hi]).toEqual([1, TOP + 1]);
+    // unfocused, the wheel leaves the timeline alone (it scrolls the page)
+    await page.evaluate(() => (document.activeElement as HTMLElement).blur());
+    await page.mouse.wheel(0, -400);
+    await page.waitForTimeout(200);
+    expect([(await axis(page, "big")).viewLo, (await axis(page, "big")).viewHi]).toEqual([1, TOP + 1]);
   });
 
   it("names the range and kind under the pointer and at the keyboard's cursor", async () => {
