@@ -194,7 +194,8 @@ async function main(): Promise<void> {
     }
     // timelines showing every tick: one raster call for all that changed; zoomed ones: their own window
     const whole = [...rows.values()].filter((r) => r.view.needsDraw && r.view.fitted && r.view.top > 0);
-    for (const r of rows.values()) if (r.view.needsDraw && !whole.includes(r)) r.view.requestDraw();
+    const batched = new Set(whole);
+    for (const r of rows.values()) if (r.view.needsDraw && !batched.has(r)) r.view.requestDraw();
     const byWidth = new Map<number, Row[]>();
     for (const r of whole) {
       const width = r.view.rasterRequest().width;
