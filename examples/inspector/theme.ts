@@ -27,5 +27,3 @@ export const css = (varName: string): string => `rgb(${themeColour(varName).join
 export function onThemeChange(fn: () => void): void {
   listeners.add(fn);
 }
-
-export const isDark = (): boolean => scheme?.matches ?? false;
