@@ -28,7 +28,7 @@ import { SortedArraySet, type BaselineItem } from "./baseline/sorted-array-set.j
 import { benchNode, printNode } from "./node.js";
 import { benchSerf, printSerf } from "./serf.js";
 import { benchNodeMemory, nodeMemoryTargets, printNodeMemory } from "./node-memory.js";
-import { benchInspector, printInspector } from "./inspector.js";
+import { benchInspector, printInspector, zoomPass } from "./inspector.js";
 import { benchFuzz, printFuzz } from "./fuzz.js";
 import { rng } from "../test/support/prng.js";
 import { type Case, type Noise, type Stats, formatNs, formatStats, gcAvailable, measure, measureNoise, table, timed } from "./harness.js";
@@ -494,6 +494,8 @@ if (inspectorBench) {
   printInspector(inspectorBench);
   const l = inspectorBench.large;
   targets.push({ target: "inspector responsive with 100 nodes and 1M intervals (no main-thread task > 100 ms, >= 30 fps)", pass: l.longestTaskMs < 100 && l.fps >= 30, detail: `${l.fps.toFixed(0)} fps, longest task ${l.longestTaskMs.toFixed(0)} ms, refresh ${l.refreshMedianMs.toFixed(1)} ms` });
+  const z = l.zoom;
+  targets.push({ target: "inspector zooms a 1M-interval timeline to single ticks smoothly (redraw p90 < 100 ms, no task > 100 ms, >= 30 fps)", pass: zoomPass(z), detail: `redraw median ${z.refreshMedianMs.toFixed(1)} ms (p90 ${z.refreshP90Ms.toFixed(1)}), ${z.fps.toFixed(0)} fps, longest task ${z.longestTaskMs.toFixed(0)} ms` });
 }
 
 console.log("\nTargets:");

@@ -9,10 +9,16 @@
 // shows when the node's greeting asks for one. It stays in this page's memory and its workers.
 import { spawnRole } from "../../src/worker/adapters/web.js";
 import type { RoleWorker } from "../../src/worker/contract.js";
-import type { ClusterSnapshot, NodeRaster } from "../../src/observer/cluster-observer.js";
+import type { ClusterSnapshot } from "../../src/observer/cluster-observer.js";
 import type { RangeMap } from "../../src/wire/messages.js";
 import type { Credentials } from "../../src/client/login.js";
 import type { Greeting } from "../../src/client/client.js";
+import { TimelineView, tickArg } from "./timeline-view.js";
+import { Tooltip } from "./tooltip.js";
+import { MissingHistory, describeHistory, drawHistory } from "./history-strip.js";
+import { diagnosesFor, gapsOf, renderGaps } from "./diagnosis-view.js";
+import { fullWindow } from "./tick-window.js";
+import { onThemeChange } from "./theme.js";
 
 interface Config {
   mqtt?: string;
@@ -22,6 +28,9 @@ interface Config {
 
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
 const show = (v: unknown) => JSON.stringify(v, (_k, x) => (typeof x === "bigint" ? x.toString() : x));
+/** Write only what changed: an unchanged write still makes the browser lay the table out again. */
+const setText = (el: Element, v: string) => { if (el.textContent !== v) el.textContent = v; };
+const setAttr = (el: Element, k: string, v: string) => { if (el.getAttribute(k) !== v) el.setAttribute(k, v); };
 const fmtMissing = (m: RangeMap) => Object.entries(m).map(([n, r]) => `${n} ${show(r)}`).join(", ");
 
 async function config(): Promise<Config> {
@@ -97,65 +106,6 @@ async function loggedInConsole(kv: RoleWorker<"console">, server: string, given:
   }
 }
 
-const BANDS = [
-  ["present", "--present"],
-  ["superseded", "--superseded"],
-  ["deleted", "--deleted"],
-  ["missing", "--missing"],
-  ["remoteMissing", "--remote"],
-] as const;
-
-const colours = new Map<string, [number, number, number]>();
-function rgb(varName: string): [number, number, number] {
-  let c = colours.get(varName);
-  if (!c) {
-    const hex = getComputedStyle(document.documentElement).getPropertyValue(varName).trim().replace("#", "");
-    c = [parseInt(hex.slice(0, 2), 16), parseInt(hex.slice(2, 4), 16), parseInt(hex.slice(4, 6), 16)];
-    colours.set(varName, c);
-  }
-  return c;
-}
-
-/** A cheap fingerprint of a raster, to skip redrawing timelines that did not change. */
-function fingerprint(r: NodeRaster): string {
-  let h = 0;
-  for (const [band] of BANDS) {
-    const px = r[band];
-    for (let i = 0; i < px.length; i++) h = (h * 31 + Math.round(px[i]! * 255)) | 0;
-  }
-  return `${r.width}:${String(r.hi)}:${h}`;
-}
-
-/**
- * Draw one node's bands into an ImageData (one pass over the pixels, one putImageData): a row
- * per band, each pixel's opacity its share of covered ticks. A lone tick among a million still
- * shows, at a third of full strength.
- */
-function drawTimeline(canvas: HTMLCanvasElement, r: NodeRaster): void {
-  const ctx = canvas.getContext("2d")!;
-  const w = canvas.width, h = canvas.height;
-  const img = ctx.createImageData(w, h);
-  const d = img.data;
-  const rowH = Math.floor(h / BANDS.length);
-  BANDS.forEach(([band, colour], row) => {
-    const px = r[band];
-    const [cr, cg, cb] = rgb(colour);
-    for (let x = 0; x < w && x < px.length; x++) {
-      const v = px[x]!;
-      if (v <= 0) continue;
-      const a = Math.round(255 * Math.min(1, 0.33 + v));
-      for (let y = row * rowH; y < (row + 1) * rowH - 1; y++) {
-        const i = (y * w + x) * 4;
-        d[i] = cr;
-        d[i + 1] = cg;
-        d[i + 2] = cb;
-        d[i + 3] = a;
-      }
-    }
-  });
-  ctx.putImageData(img, 0, 0);
-}
-
 async function main(): Promise<void> {
   const cfg = await config();
   const status = $("connection");
@@ -177,8 +127,39 @@ async function main(): Promise<void> {
   } else status.textContent = `broker ${cfg.mqtt} · passive observer (repairs are broadcast on the gossip)`;
   observer.gone.then((e) => (status.textContent = `observer stopped: ${e.message}`));
 
-  const rows = new Map<string, { tr: HTMLTableRowElement; canvas: HTMLCanvasElement; drawn?: string; key?: string }>();
+  // ---- nodes: a row each, with its history strip and its timeline ----
+  const tooltip = new Tooltip($("tooltip"));
+  const source = {
+    raster: async (node: string, width: number, w: { lo: number; hi: number }) =>
+      (await observer.raster([node], width, { lo: tickArg(w.lo), hi: tickArg(w.hi) }))[0],
+    runsAt: (node: string, tick: number) => observer.runsAt(node, tickArg(tick)),
+  };
+  const history = new MissingHistory();
   let last: ClusterSnapshot | undefined;
+  let lastFeed = "";
+  let lastGaps = "";
+  interface Row { tr: HTMLTableRowElement; view: TimelineView; strip: HTMLCanvasElement }
+  const rows = new Map<string, Row>();
+  // only the rows on screen are drawn
+  const onScreen = new IntersectionObserver((entries) => {
+    for (const e of entries) {
+      const row = rows.get((e.target as HTMLElement).dataset.node ?? "");
+      if (!row) continue;
+      row.view.visible = e.isIntersecting;
+      if (e.isIntersecting) {
+        row.view.requestDraw();
+        drawStrip(row);
+      }
+    }
+  });
+  const drawStrip = (row: Row) => {
+    const name = row.tr.dataset.node!;
+    const s = history.samples(name);
+    drawHistory(row.strip, s, Date.now());
+    setAttr(row.strip, "aria-label", describeHistory(name, s));
+    setAttr(row.strip, "data-samples", s.map((x) => x.count).join(","));
+  };
+  onThemeChange(() => rows.forEach((r) => r.view.visible && drawStrip(r)));
 
   async function refresh(): Promise<void> {
     const snap = await observer.snapshot();
@@ -190,42 +171,51 @@ async function main(): Promise<void> {
       if (!row) {
         const tr = document.createElement("tr");
         tr.dataset.node = n.name;
-        tr.innerHTML = `<td class="name"></td><td class="num tick"></td><td class="num tock"></td><td class="num missing"></td><td><canvas class="timeline" width="600" height="30"></canvas></td>`;
+        tr.innerHTML = `<th scope="row" class="name"></th><td class="num tick"></td><td class="num tock"></td><td class="num missing"></td><td class="history-cell"><canvas class="history" role="img" width="120" height="30"></canvas></td><td class="timeline-cell"></td>`;
+        const view = new TimelineView(n.name, source, tooltip);
+        tr.querySelector(".timeline-cell")!.append(view.el);
         tbody.append(tr);
-        row = { tr, canvas: tr.querySelector("canvas")! };
+        row = { tr, view, strip: tr.querySelector("canvas.history")! };
         rows.set(n.name, row);
+        onScreen.observe(tr);
       }
       const unseen = snap.unseen[n.name];
       const lacking = snap.matrix.filter((m) => m.node === n.name);
-      row.tr.querySelector(".name")!.textContent = n.name;
-      row.tr.querySelector(".tick")!.textContent = String(n.tick);
-      row.tr.querySelector(".tock")!.textContent = String(servers.get(n.name)?.tock ?? "");
+      setText(row.tr.querySelector(".name")!, n.name);
+      setText(row.tr.querySelector(".tick")!, String(n.tick));
+      setText(row.tr.querySelector(".tock")!, String(servers.get(n.name)?.tock ?? ""));
       const cell = row.tr.querySelector(".missing")! as HTMLElement;
       const total = snap.unseenCount[n.name];
-      cell.textContent = unseen ? (unseen.length >= 50 ? `${total} ticks, from ${show(unseen[0])}` : show(unseen)) : "-";
-      cell.className = `num missing${unseen || lacking.length ? " bad" : ""}`;
+      setText(cell, unseen ? (unseen.length >= 50 ? `${total} ticks, from ${show(unseen[0])}` : show(unseen)) : "-");
+      setAttr(cell, "class", `num missing${unseen || lacking.length ? " bad" : ""}`);
+      row.view.update(Number(n.tick), `${show(n.tick)}:${show(n.counts)}`);
+      history.record(n.name, snap.at, Number(n.counts.missing));
+      if (row.view.visible) drawStrip(row);
     }
-    // timelines: one coarse call for the nodes whose sets changed (by their tick and counts)
-    const width = Math.max(100, Math.round(rows.values().next().value?.canvas.clientWidth ?? 600));
-    const stale = snap.nodes.filter((n) => {
-      const key = `${width}:${show(n.tick)}:${show(n.counts)}`;
-      const row = rows.get(n.name)!;
-      if (row.key === key) return false;
-      row.key = key;
-      return true;
-    });
-    const rasters = stale.length ? await observer.raster(stale.map((n) => n.name), width) : [];
-    for (const r of rasters) {
-      const row = rows.get(r.node);
-      if (!row) continue;
-      if (row.canvas.width !== width) {
-        row.canvas.width = width;
-        row.drawn = undefined;
+    // timelines showing every tick: one raster call for all that changed; zoomed ones: their own window
+    const whole = [...rows.values()].filter((r) => r.view.needsDraw && r.view.fitted && r.view.top > 0);
+    const batched = new Set(whole);
+    for (const r of rows.values()) if (r.view.needsDraw && !batched.has(r)) r.view.requestDraw();
+    const byWidth = new Map<number, Row[]>();
+    for (const r of whole) {
+      const width = r.view.rasterRequest().width;
+      byWidth.set(width, [...(byWidth.get(width) ?? []), r]);
+    }
+    for (const [width, group] of byWidth) {
+      const rasters = await observer.raster(group.map((r) => r.view.node), width);
+      for (const r of rasters) {
+        const row = rows.get(r.node);
+        if (row?.view.fitted && row.view.top === Number(r.hi) - 1) row.view.paint(r, fullWindow(row.view.top));
       }
-      const f = fingerprint(r);
-      if (row.drawn === f) continue;
-      drawTimeline(row.canvas, r);
-      row.drawn = f;
+    }
+    // the gaps, each with the doctor's diagnosis
+    const gaps = gapsOf(snap);
+    const diagnoses = diagnosesFor(snap);
+    const gapsKey = show([gaps, diagnoses]);
+    if (gapsKey !== lastGaps) {
+      lastGaps = gapsKey;
+      renderGaps($("gaps"), gaps, diagnoses);
+      $("no-gaps").hidden = gaps.length > 0;
     }
     // who lacks what
     const mbody = $("matrix").querySelector("tbody")!;
@@ -247,11 +237,16 @@ async function main(): Promise<void> {
       sel.value = want.includes(keep) ? keep : "";
     }
     // live feed, newest first
-    $("feed").replaceChildren(...snap.feed.slice(-60).reverse().map((e) => {
-      const li = document.createElement("li");
-      li.textContent = `${new Date(e.at).toISOString().slice(11, 19)} ${e.action} ${e.from ? `${e.from}: ` : ""}${e.summary}`;
-      return li;
-    }));
+    const newest = snap.feed[snap.feed.length - 1];
+    const feedKey = `${snap.feed.length}:${newest?.at}:${newest?.summary}`;
+    if (feedKey !== lastFeed) {
+      lastFeed = feedKey;
+      $("feed").replaceChildren(...snap.feed.slice(-60).reverse().map((e) => {
+        const li = document.createElement("li");
+        li.textContent = `${new Date(e.at).toISOString().slice(11, 19)} ${e.action} ${e.from ? `${e.from}: ` : ""}${e.summary}`;
+        return li;
+      }));
+    }
   }
 
   // ---- repair: preview (dry run), then apply after confirmation ----

@@ -16,6 +16,7 @@ import { formatPath } from "../wire/path-text.js";
 import { Path } from "../wire/path.js";
 import type { RangeMap } from "../wire/messages.js";
 import { show } from "../core/errors.js";
+import { missingWithin, runsAt, type TickRun } from "./tick-runs.js";
 
 /** One message in the live feed. */
 export interface GossipEvent {
@@ -188,30 +189,26 @@ export class ClusterObserver {
   snapshot(): ClusterSnapshot {
     const ledger = this.node.ledger;
     const nodes: NodeSummary[] = [];
+    const unseen: RangeMap = {};
+    const unseenCount: Record<string, Tick> = {};
     for (const name of ledger.nodeNames) {
       const n = ledger.get(name)!;
-      using missing = n.missing();
+      using missing = n.missing(); // one pass per node for both its count and its unseen ticks
+      const count = missing.count();
       nodes.push({
         name, tick: n.tick,
-        counts: { present: n.present.count(), superseded: n.superseded.count(), deleted: n.deleted.count(), missing: missing.count(), remoteMissing: n.remoteMissing.count() },
+        counts: { present: n.present.count(), superseded: n.superseded.count(), deleted: n.deleted.count(), missing: count, remoteMissing: n.remoteMissing.count() },
       });
+      if (n.tick === 0 || missing.isEmpty) continue;
+      unseenCount[name] = count;
+      const items = missing.toState();
+      unseen[name] = items.length > SNAPSHOT_ITEMS ? items.slice(0, SNAPSHOT_ITEMS) : items;
     }
     // servers that never changed anything (tick 0) are nodes of the cluster too
     for (const s of this.#servers.values()) {
       if (!ledger.get(s.name)) nodes.push({ name: s.name, tick: 0, counts: { present: 0, superseded: 0, deleted: 0, missing: 0, remoteMissing: 0 } });
     }
     const now = Date.now();
-    const unseen: RangeMap = {};
-    const unseenCount: Record<string, Tick> = {};
-    for (const name of ledger.nodeNames) {
-      const n = ledger.get(name)!;
-      if (n.tick === 0) continue;
-      using m = n.missing();
-      if (m.isEmpty) continue;
-      unseenCount[name] = m.count();
-      const items = m.toState();
-      unseen[name] = items.length > SNAPSHOT_ITEMS ? items.slice(0, SNAPSHOT_ITEMS) : items;
-    }
     const servers = [...this.#servers.values()].map((s) => ({ ...s, tick: ledger.get(s.name)?.tick ?? s.tick }));
     const alive = servers.filter((s) => now - s.lastSeen < this.#staleAfter);
     const matrix: MatrixCell[] = [];
@@ -238,7 +235,7 @@ export class ClusterObserver {
     if (!n) return undefined;
     const from = lo ?? 1;
     const to = hi ?? (typeof n.tick === "number" ? n.tick + 1 : BigInt(n.tick) + 1n);
-    using missing = n.missing();
+    using missing = missingWithin(n, from, to); // a zoomed window reads only its own intervals
     return {
       node, lo: from, hi: to, width,
       present: n.present.raster(from, to, width),
@@ -247,5 +244,11 @@ export class ClusterObserver {
       missing: missing.raster(from, to, width),
       remoteMissing: n.remoteMissing.raster(from, to, width),
     };
+  }
+
+  /** Every kind one tick of a node is (present, superseded, ...), each with its run around the tick. */
+  runsAt(node: string, tick: Tick): TickRun[] {
+    const n = this.node.ledger.get(node);
+    return n ? runsAt(n, tick) : [];
   }
 }

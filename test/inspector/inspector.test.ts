@@ -52,7 +52,7 @@ const cell = (page: Page, node: string, cls: string) => page.locator(`tr[data-no
 /** Pixels of the missing band (4th of 5 rows) of a node's timeline that are drawn. */
 function missingPixels(page: Page, node: string): Promise<number> {
   return page.evaluate((n) => {
-    const c = document.querySelector(`tr[data-node="${n}"] canvas`) as HTMLCanvasElement;
+    const c = document.querySelector(`tr[data-node="${n}"] .timeline canvas`) as HTMLCanvasElement;
     const row = c.height / 5;
     const data = c.getContext("2d")!.getImageData(0, Math.floor(row * 3 + 1), c.width, 1).data;
     let drawn = 0;

@@ -2,6 +2,7 @@
 import { init } from "../../core/range-set.js";
 import type { Tick } from "../../core/tick.js";
 import { ClusterObserver, type ClusterSnapshot, type NodeRaster } from "../../observer/cluster-observer.js";
+import type { TickRun } from "../../observer/tick-runs.js";
 import { MqttTransport } from "../../transport/mqtt-transport.js";
 import type { InfoMessage } from "../../wire/messages.js";
 import { encodeValue } from "../../wire/codec.js";
@@ -25,6 +26,8 @@ export interface ObserverApi {
   snapshot(): ClusterSnapshot;
   /** Timelines of several nodes in one call (one raster per node and band). */
   raster(nodes: string[], width: number, range?: { lo: Tick; hi: Tick }): NodeRaster[];
+  /** The kinds one tick of a node is, each with its run around the tick (the inspector's tooltip). */
+  runsAt(node: string, tick: Tick): TickRun[];
   /** Broadcast an info message on the gossip topics, as fake_info_send does (a repair from an observer). */
   broadcast(msg: InfoMessage): Promise<void>;
   close(): Promise<void>;
@@ -76,6 +79,7 @@ export function createObserverApi(connect: Connect): ObserverApi {
       const o = need("raster");
       return nodes.flatMap((n) => o.raster(n, width, range?.lo, range?.hi) ?? []);
     },
+    runsAt: (node: string, tick: Tick) => need("runsAt").runsAt(node, tick),
     async broadcast(msg: InfoMessage) {
       need("broadcast");
       const { node: _n, tick: _t, tock: _k, ...body } = msg;
