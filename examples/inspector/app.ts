@@ -16,7 +16,7 @@ import type { Greeting } from "../../src/client/client.js";
 import { TimelineView, tickArg } from "./timeline-view.js";
 import { Tooltip } from "./tooltip.js";
 import { MissingHistory, describeHistory, drawHistory } from "./history-strip.js";
-import { diagnosesFor, gapsOf, renderGaps } from "./diagnosis-view.js";
+import { gapsOf, renderGaps } from "./diagnosis-view.js";
 import { fullWindow } from "./tick-window.js";
 import { onThemeChange } from "./theme.js";
 
@@ -210,7 +210,7 @@ async function main(): Promise<void> {
     }
     // the gaps, each with the doctor's diagnosis
     const gaps = gapsOf(snap);
-    const diagnoses = diagnosesFor(snap);
+    const diagnoses = await observer.diagnose(); // the latest; the worker re-samples the server every few seconds
     const gapsKey = show([gaps, diagnoses]);
     if (gapsKey !== lastGaps) {
       lastGaps = gapsKey;

@@ -1,24 +1,14 @@
 // The gaps, each with the doctor's diagnosis beside it.
 //
 // The gaps come from the observer (ticks nobody was seen publishing, and what servers asked for);
-// the diagnosis comes from the doctor (src/console/doctor/, `ticktock doctor`), written in
-// parallel with this page and wired in after both are merged: `diagnosesFor` below is the one
-// place that asks it. Until then every gap shows its facts and an empty diagnosis slot.
+// the diagnosis comes from the doctor (src/console/doctor/, `ticktock doctor`), which runs in the
+// observer worker (its diagnose call) and samples the server the page reaches every few seconds.
 
 import type { ClusterSnapshot } from "../../src/observer/cluster-observer.js";
 import type { RangeMap } from "../../src/wire/messages.js";
+import type { GapDiagnosis } from "../../src/console/doctor/gap-items.js";
 
-/** One gap's diagnosis, as the doctor words it. */
-export interface GapDiagnosis {
-  /** The node whose ticks are missing. */
-  node: string;
-  /** The ticks, as a range list ([2], [[5, 9]]) or already in words. */
-  ticks: RangeMap[string] | string;
-  /** The diagnosis in plain words ("lost everywhere: nobody holds tick 2; ghost is gone"). */
-  text: string;
-  /** The repair to run, if any ("ticktock mark ghost 2 --deleted"), or undefined: wait. */
-  command?: string;
-}
+export type { GapDiagnosis };
 
 /** A gap as the page sees it: a node's ticks that are not everywhere. */
 export interface Gap {
@@ -43,16 +33,6 @@ export function gapsOf(snap: ClusterSnapshot): Gap[] {
   for (const [node, ticks] of Object.entries(snap.unseen)) Object.assign(gap(node), { unseen: ticks, unseenCount: snap.unseenCount[node] });
   for (const m of snap.matrix) gap(m.node).lacking.push({ server: m.server, lacks: m.lacks, canServe: m.canServe });
   return [...gaps.values()].sort((a, b) => (a.node < b.node ? -1 : a.node > b.node ? 1 : 0));
-}
-
-/**
- * THE DOCTOR GOES HERE: the diagnosis of every gap of this snapshot. After the merge, call the
- * doctor's pure diagnosis (src/console/doctor/) with what it needs (the servers' states: the
- * console worker's get_state, and the observer's pings/lacks) and map each of its findings to a
- * GapDiagnosis. Until then: none, and the page shows the gaps' facts alone.
- */
-export function diagnosesFor(_snap: ClusterSnapshot): GapDiagnosis[] {
-  return [];
 }
 
 /** Fill one gap's diagnosis slot with the diagnoses for its node (none: the slot is hidden). */

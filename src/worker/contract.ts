@@ -19,7 +19,7 @@ export type Role = keyof RoleApis;
 export const ROLE_METHODS: { readonly [R in Role]: readonly (keyof RoleApis[R] & string)[] } = Object.freeze({
   ledger: ["open", "applyUpdate", "applyInfo", "applyBatch", "getState", "missing", "mark", "close"],
   node: ["start", "status", "get", "set", "delete", "tree", "getState", "mark", "stop"],
-  observer: ["connect", "seed", "seedFrom", "snapshot", "raster", "runsAt", "broadcast", "close"],
+  observer: ["connect", "seed", "seedFrom", "snapshot", "raster", "runsAt", "diagnose", "broadcast", "close"],
   console: ["connect", "state", "planMark", "mark", "get", "set", "delete", "tree", "close"],
 } as const);
 

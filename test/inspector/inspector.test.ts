@@ -1,6 +1,7 @@
 // The cluster inspector in real Chromium: a cluster on Mosquitto (MQTT over WebSocket for the
-// page), a publisher that skips a tick, the page showing the gap, a previewed and confirmed mark,
-// and the gap gone. Screenshots are kept in test-results/.
+// page), a publisher that skips a tick, the page showing the gap with the doctor's diagnosis beside
+// it (the mark command `ticktock doctor` prints for the same cluster), a previewed and confirmed
+// mark, and the gap and its diagnosis gone. Screenshots are kept in test-results/.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { mkdirSync, mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -12,7 +13,8 @@ import { freePort, startMosquitto, type Broker } from "../support/mosquitto.js";
 import { startNodes, stopAll, waitFor, type TestNode } from "../support/cluster.js";
 import { launchChromium } from "../support/chromium.js";
 import { originOf, serveWebSocket } from "../../src/server/ws-server.js";
-import type { ClientServer } from "../../src/server/tcp-server.js";
+import { serveTcp, type ClientServer } from "../../src/server/tcp-server.js";
+import { runToEnd } from "../support/cli.js";
 import { serveInspector } from "../../src/cli/inspector-server.js";
 import { encodeValue } from "../../src/wire/codec.js";
 import { Path } from "../../src/wire/path.js";
@@ -21,6 +23,8 @@ const SHOTS = new URL("../../test-results/", import.meta.url);
 let broker: Broker, wsPort: number;
 let nodes: TestNode[] = [];
 let ws: ClientServer;
+/** alpha's TCP client port, for `ticktock doctor`. */
+let tcp: ClientServer;
 /** The web origins alpha's WebSocket port lets in: the inspectors' pages this file serves. */
 const origins = new Set<string>();
 let site: { url: string; close(): Promise<void> };
@@ -34,6 +38,7 @@ beforeAll(async () => {
   nodes[0]!.node.set(Path.of("one"), 1);
   nodes[1]!.node.set(Path.of("two"), 2);
   ws = await serveWebSocket(nodes[0]!.node, { port: 0, origins });
+  tcp = await serveTcp(nodes[0]!.node, { port: 0 });
   site = await serveInspector({ mqtt: `ws://127.0.0.1:${wsPort}`, server: `ws://127.0.0.1:${ws.port}` }, { port: 0 });
   origins.add(originOf(site.url)); // the inspector's page, and no other, may use the node's WebSocket port
   browser = await launchChromium();
@@ -43,6 +48,7 @@ afterAll(async () => {
   await browser?.close();
   await site?.close();
   await ws?.close();
+  await tcp?.close();
   await stopAll(nodes);
   await broker?.stop();
 });
@@ -77,6 +83,19 @@ describe("the cluster inspector in Chromium", () => {
     await expect.poll(() => page.locator("#matrix tbody").textContent(), { timeout: 10_000 }).toContain("ghost [2]nobody: lost unless marked");
     expect(await cell(page, "gamma", "tick").textContent()).toBe("0"); // a server that changed nothing is listed too
     expect(await missingPixels(page, "ghost")).toBeGreaterThan(100); // a third of the timeline is tick 2
+    // the doctor's diagnosis beside the gap: lost everywhere, and the mark the CLI doctor prints
+    const doctor = await runToEnd(["doctor", "--server", `127.0.0.1:${tcp.port}`]);
+    expect(doctor.code, doctor.stderr).toBe(1);
+    const mark = /Run: (ticktock internal mark ghost 2 (--deleted )?--broadcast) --server 127\.0\.0\.1:\d+\n/.exec(doctor.stdout);
+    expect(mark, doctor.stdout).not.toBeNull();
+    const diagnosis = page.locator('#gaps .diagnosis[data-node="ghost"]');
+    await expect.poll(() => diagnosis.locator("code.command").textContent(), { timeout: 10_000 }).toBe(mark![1]); // the page reaches alpha by WebSocket only: no --server
+    const said = (await diagnosis.textContent())!;
+    expect(said).toMatch(/^\[2\] ghost's tick 2 is missing on alpha \(/);
+    expect(said).toContain("No server asked holds it: lost everywhere; recovery cannot bring it back.");
+    expect(said).toContain("If marked: ghost.t1 (tick 1) could keep an older value");
+    expect(said).toContain("with --server HOST:PORT of a server's client port added");
+    expect(await diagnosis.isVisible()).toBe(true);
     await page.screenshot({ path: new URL("inspector-1-gap.png", SHOTS).pathname, fullPage: true });
 
     await page.selectOption("#repair-node", "ghost");
@@ -91,6 +110,9 @@ describe("the cluster inspector in Chromium", () => {
     await expect.poll(() => cell(page, "ghost", "missing").textContent(), { timeout: 10_000 }).toBe("-");
     await expect.poll(() => missingPixels(page, "ghost"), { timeout: 5000 }).toBe(0);
     expect(await page.locator("#repair-result").textContent()).toBe("marked superseded: ghost [2] on every server");
+    await expect.poll(() => page.locator('#gaps li[data-node="ghost"]').count(), { timeout: 10_000 }).toBe(0); // the gap and its diagnosis
+    expect(await page.locator("#gaps .diagnosis").count()).toBe(0);
+    expect(await page.locator("#no-gaps").isVisible()).toBe(true);
     await page.screenshot({ path: new URL("inspector-3-repaired.png", SHOTS).pathname, fullPage: true });
     expect(errors).toEqual([]);
   });

@@ -1,8 +1,8 @@
 // The inspector explains, in real Chromium: a node with a 1,000,000-interval set (present and
 // superseded interleave, every other tick, around a gap of 21 missing ticks), its timeline's tick
 // axis, zoom down to single ticks and pan (keys, drag, wheel), the tooltip under the pointer and
-// on keyboard focus, a node's missing-count strip as a gap opens and is filled, both themes, and
-// axe-core with no violations in either. Screenshots are kept in test-results/inspector/.
+// on keyboard focus, a node's missing-count strip as a gap opens and is filled, the doctor's
+// diagnosis beside the gap, both themes, and axe-core with no violations in either. Screenshots are kept in test-results/inspector/.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { mkdirSync, readFileSync } from "node:fs";
 import { createRequire } from "node:module";
@@ -232,6 +232,10 @@ describe("the inspector explains, in Chromium", () => {
   });
 
   it("has a light and a dark theme, and no axe-core violations in either", async () => {
+    // the doctor's diagnosis beside big's gap (lost everywhere: alpha is the only server) is checked too
+    const diagnosis = page.locator('#gaps .diagnosis[data-node="big"]');
+    await expect.poll(() => diagnosis.locator("code.command").textContent(), { timeout: 15_000 }).toBe("ticktock internal mark big 999990-1000010 --broadcast");
+    expect(await diagnosis.textContent()).toContain("big's ticks 999990-1000010 are missing on alpha");
     await timeline(page, "big").focus();
     await page.keyboard.press("0");
     /** Whether the present band's first pixel has the colour (within rounding: the pixel is translucent). */

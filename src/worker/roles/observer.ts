@@ -11,6 +11,9 @@ import mqtt from "mqtt";
 import type { Connect } from "./console.js";
 import type { Credentials } from "../../client/login.js";
 import type { GossipTransport } from "../../transport/transport.js";
+import { GossipListener } from "../../console/doctor/gossip-listener.js";
+import type { GapDiagnosis } from "../../console/doctor/gap-items.js";
+import { ServerDoctor } from "../../observer/server-doctor.js";
 
 export interface ObserverApi {
   /** Listen to the cluster's broker (ws:// in browsers). Resolves once connected. */
@@ -28,6 +31,12 @@ export interface ObserverApi {
   raster(nodes: string[], width: number, range?: { lo: Tick; hi: Tick }): NodeRaster[];
   /** The kinds one tick of a node is, each with its run around the tick (the inspector's tooltip). */
   runsAt(node: string, tick: Tick): TickRun[];
+  /**
+   * The doctor's diagnosis of every gap (`ticktock doctor`'s, one item per node with missing
+   * ticks): from the server seedFrom reached, sampled every few seconds in the background (this
+   * call answers from the latest sample), and who was heard in the gossip. Empty without a server.
+   */
+  diagnose(): GapDiagnosis[];
   /** Broadcast an info message on the gossip topics, as fake_info_send does (a repair from an observer). */
   broadcast(msg: InfoMessage): Promise<void>;
   close(): Promise<void>;
@@ -43,8 +52,17 @@ const silent: GossipTransport = {
   close: () => Promise.resolve(),
 };
 
+/** The command a repair is printed as, with the login the inspector uses (the password from $TICKTOCK_PASSWORD). */
+function cliFor(credentials: Credentials | undefined): string {
+  if (!credentials) return "ticktock";
+  if (credentials.method === "root") return "ticktock --auth root";
+  return `ticktock --user ${/^[\w.@-]+$/.test(credentials.name) ? credentials.name : `'${credentials.name.replace(/'/g, `'\\''`)}'`}`;
+}
+
 export function createObserverApi(connect: Connect): ObserverApi {
   let observer: ClusterObserver | undefined;
+  let listener: GossipListener | undefined;
+  let doctor: { server: string; login: string; d: ServerDoctor } | undefined;
   let url = "";
   let root = "moat.kv";
   const need = (api: string): ClusterObserver => {
@@ -59,16 +77,25 @@ export function createObserverApi(connect: Connect): ObserverApi {
       if (observer) await observer.stop();
       url = o.mqtt;
       root = o.root ?? "moat.kv";
-      observer = new ClusterObserver({ transport: new MqttTransport({ url, root }) });
+      const transport = new MqttTransport({ url, root });
+      listener = new GossipListener(transport); // who is alive, for the doctor
+      observer = new ClusterObserver({ transport });
       await observer.start();
     },
-    seed: (state: Record<string, unknown>) => need("seed").seed(state),
+    seed(state: Record<string, unknown>) {
+      need("seed").seed(state);
+      doctor?.d.invalidate(); // after a repair: diagnose afresh
+    },
     async seedFrom(server: string, credentials?: Credentials) {
       await init();
       const o = offline();
       const c = await connect(server, credentials);
       try {
         o.seed(await c.request("get_state", { nodes: true, known: true, present: true, deleted: true }));
+        if (doctor?.server !== server || doctor.login !== JSON.stringify(credentials ?? null)) {
+          doctor?.d.close();
+          doctor = { server, login: JSON.stringify(credentials ?? null), d: new ServerDoctor({ connect: () => connect(server, credentials), listener: () => listener, cli: cliFor(credentials) }) };
+        }
         return { node: c.greeting.node };
       } finally {
         c.close();
@@ -80,6 +107,7 @@ export function createObserverApi(connect: Connect): ObserverApi {
       return nodes.flatMap((n) => o.raster(n, width, range?.lo, range?.hi) ?? []);
     },
     runsAt: (node: string, tick: Tick) => need("runsAt").runsAt(node, tick),
+    diagnose: () => doctor?.d.diagnoses() ?? [],
     async broadcast(msg: InfoMessage) {
       need("broadcast");
       const { node: _n, tick: _t, tock: _k, ...body } = msg;
@@ -91,6 +119,8 @@ export function createObserverApi(connect: Connect): ObserverApi {
       }
     },
     async close() {
+      doctor?.d.close();
+      doctor = undefined;
       await observer?.stop();
       observer = undefined;
     },

@@ -5,7 +5,7 @@ import { readFileSync } from "node:fs";
 import { bundle } from "../../support/bundle.js";
 
 describe("the doctor's modules", () => {
-  for (const file of ["diagnose", "report", "sample", "gossip-listener", "tick-words"]) {
+  for (const file of ["diagnose", "report", "sample", "gossip-listener", "tick-words", "gap-items"]) {
     it(`${file}.ts bundles for the browser without Node modules`, async () => {
       const out = await bundle(new URL(`../../../src/console/doctor/${file}.ts`, import.meta.url), "browser");
       expect(readFileSync(out, "utf8")).not.toMatch(/from\s*["']node:|require\(["']node:/);
