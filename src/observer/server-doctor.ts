@@ -1,12 +1,13 @@
 // The doctor beside the inspector's gaps: samples the one server the inspector reaches (get_state
 // as `ticktock doctor` asks it, and the entries a mark could leave stale) now and then, never on
-// every refresh, and diagnoses with who the observer heard in the gossip. The page asks for the
-// latest diagnosis as often as it likes: that is a cached answer; a new sample is taken in the
-// background once the last is `every` ms old (longer when sampling is slow: a server holding a
-// million intervals answers get_state in about a second).
+// every refresh, and diagnoses with who the observer heard in the gossip. A healthy server is
+// asked for its missing sets alone (its present and superseded sets can be a million intervals).
+// The page asks for the latest diagnosis as often as it likes: that is a cached answer; a new
+// sample is taken in the background once the last is `every` ms old (longer when sampling is
+// slow: a server holding a million intervals answers get_state in about a second).
 
 import type { KvClient } from "../client/client.js";
-import { diagnose, type DiagnoseOptions, type ServerSample } from "../console/doctor/diagnose.js";
+import { diagnose, type DiagnoseOptions, type ServerSample, type StateReply } from "../console/doctor/diagnose.js";
 import { gapItems, type GapDiagnosis } from "../console/doctor/gap-items.js";
 import type { GossipListener } from "../console/doctor/gossip-listener.js";
 import { entriesBy, sampleServer } from "../console/doctor/sample.js";
@@ -71,14 +72,17 @@ export class ServerDoctor {
     try {
       this.#client ??= await this.#o.connect();
       const c = this.#client;
-      const s = await sampleServer(c, this.#o.now);
+      // a healthy server (the usual case) is asked for its missing sets alone, not its present
+      // and superseded ones (which can be a million intervals); a server with gaps for all of them
+      const light = (await c.request("get_state", { nodes: true, missing: true })) as StateReply;
+      const gaps = Object.values(light.missing ?? {}).some((v) => Array.isArray(v) && v.length > 0);
+      const s: ServerSample = gaps ? await sampleServer(c, this.#o.now) : { server: typeof light.node === "string" ? light.node : c.greeting.node, address: c.server, at: this.#o.now(), state: light };
       s.address = /^wss?:\/\//.test(s.address ?? "") ? undefined : s.address; // the CLI cannot use a ws:// URL
       // older samples only say since when and whether the gap shrank: their missing sets suffice
       const older = this.#samples.filter((x) => x.at >= s.at - this.#o.keep).map((x) => ({ ...x, state: { node: x.state.node, missing: x.state.missing }, entries: undefined }));
       this.#samples = [...older, s];
-      const gaps = diagnose(this.#samples).map((d) => d.node);
       s.entries = {};
-      for (const node of gaps) s.entries[node] = await entriesBy(c, s.server, node);
+      for (const node of diagnose(this.#samples).map((d) => d.node)) s.entries[node] = await entriesBy(c, s.server, node);
       this.#items = gapItems(diagnose(this.#samples, this.#options()), { noServer: NO_SERVER });
       this.error = undefined;
     } catch (e) {

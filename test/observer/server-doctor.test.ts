@@ -1,7 +1,7 @@
 // The doctor beside the inspector's gaps: answers every ask from its latest sample and samples the
-// server only every few seconds (slower when a sample is slow), afresh after invalidate, keeps
-// only the missing sets of older samples, leaves a ws:// address out of the printed command, uses
-// the gossip heard in its window for liveness, and reconnects after a failure.
+// server only every few seconds (slower when a sample is slow), afresh after invalidate; asks a
+// healthy server for its missing sets alone, leaves a ws:// address out of the printed command,
+// uses the gossip heard in its window for liveness, and reconnects after a failure.
 import { beforeAll, describe, expect, it } from "vitest";
 import { init } from "../../src/core/range-set.js";
 import type { KvClient } from "../../src/client/client.js";
@@ -21,10 +21,11 @@ function fakeServer(address: string) {
       server: address,
       greeting: { node: "alpha" },
       close() {},
-      async request(action: string) {
-        s.actions.push(action);
+      async request(action: string, args: Record<string, unknown> = {}) {
+        s.actions.push(action === "get_state" ? (args.present ? "get_state full" : "get_state light") : action);
         if (s.fail) throw new Error("alpha closed the connection");
         clock += s.cost;
+        if (action === "get_state" && !args.present) return { node: "alpha", nodes: { ghost: 3 }, missing: s.missing };
         if (action === "get_state") return { node: "alpha", nodes: { ghost: 3 }, present: { ghost: [1, 3] }, known: {}, deleted: {}, missing: s.missing, remote_missing: {} };
         if (action === "enum_node") return { result: [] };
         throw new Error(`unexpected ${action}`);
@@ -34,7 +35,7 @@ function fakeServer(address: string) {
   return { s, connect, now, advance: (ms: number) => (clock += ms) };
 }
 
-const samples = (s: { actions: string[] }) => s.actions.filter((a) => a === "get_state").length;
+const samples = (s: { actions: string[] }) => s.actions.filter((a) => a === "get_state light").length;
 
 describe("ServerDoctor", () => {
   it("samples every few seconds, not on every ask, and afresh after invalidate", async () => {
@@ -62,17 +63,28 @@ describe("ServerDoctor", () => {
     expect(f.s.connects).toBe(1); // one connection throughout
   });
 
+  it("asks a healthy server for its missing sets alone, one with gaps for everything the doctor needs", async () => {
+    const f = fakeServer("127.0.0.1:27586");
+    const d = new ServerDoctor({ connect: f.connect, now: f.now });
+    await d.refresh();
+    expect(f.s.actions).toEqual(["get_state light", "get_state full", "enum_node"]);
+    f.s.missing = {};
+    f.s.actions.length = 0;
+    expect(await d.refresh()).toEqual([]);
+    expect(f.s.actions).toEqual(["get_state light"]);
+  });
+
   it("samples less often when a sample is slow (ten times its cost)", async () => {
     const f = fakeServer("127.0.0.1:27586");
     f.s.cost = 1000; // each request costs 1 s of the clock
     const d = new ServerDoctor({ connect: f.connect, now: f.now, every: 3000 });
-    await d.refresh(); // get_state + enum_node: 2 s
+    await d.refresh(); // two get_state and an enum_node: 3 s
     const n = samples(f.s);
     f.advance(15_000);
     d.diagnoses();
     await Promise.resolve();
-    expect(samples(f.s)).toBe(n); // due 20 s after it began
-    f.advance(6_000);
+    expect(samples(f.s)).toBe(n); // due 30 s after it began
+    f.advance(16_000);
     d.diagnoses();
     await d.refresh();
     expect(samples(f.s)).toBeGreaterThan(n);
