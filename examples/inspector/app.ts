@@ -162,7 +162,8 @@ async function main(): Promise<void> {
   onThemeChange(() => rows.forEach((r) => r.view.visible && drawStrip(r)));
 
   async function refresh(): Promise<void> {
-    const snap = await observer.snapshot();
+    // the doctor's latest diagnosis comes with the snapshot (the worker re-samples the server every few seconds)
+    const [snap, diagnoses] = await Promise.all([observer.snapshot(), observer.diagnose()]);
     last = snap;
     const tbody = $("nodes").querySelector("tbody")!;
     const servers = new Map(snap.servers.map((s) => [s.name, s]));
@@ -210,7 +211,6 @@ async function main(): Promise<void> {
     }
     // the gaps, each with the doctor's diagnosis
     const gaps = gapsOf(snap);
-    const diagnoses = await observer.diagnose(); // the latest; the worker re-samples the server every few seconds
     const gapsKey = show([gaps, diagnoses]);
     if (gapsKey !== lastGaps) {
       lastGaps = gapsKey;
