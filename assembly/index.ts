@@ -12,7 +12,7 @@
 // from the wire's half-open [a, b) and validates before calling.
 
 import {
-  setNew, setFree, setClear, setTake, has, addRange, discardRange, intervalCount, check,
+  setNew, setFree, setClear, setTake, has, addRange, discardRange, addPoint, discardPoint, intervalCount, check,
 } from "./intervals";
 import { sweep, union, intersect, difference, neither, equals, count, countCarry, raster, MODE_BUILD, MODE_ANY } from "./merge";
 import { importPairs, exportPairs, copyInto, bounds, boundFirst, boundLast, badPair } from "./transfer";
@@ -38,11 +38,17 @@ export function rsCopy(dst: usize, src: usize): void { copyInto(dst, src); }
 export function rsAdd(s: usize, a: f64, l: f64): void { addRange(s, <u64>a, <u64>l); }
 export function rsDiscard(s: usize, a: f64, l: f64): void { discardRange(s, <u64>a, <u64>l); }
 export function rsHas(s: usize, t: f64): bool { return has(s, <u64>t); }
+/** One tick < 2^53: the fast path of add(t) / discard(t). */
+export function rsAddTick(s: usize, t: f64): void { addPoint(s, <u64>t); }
+export function rsDiscardTick(s: usize, t: f64): void { discardPoint(s, <u64>t); }
 /** ARGS[0] = a, ARGS[1] = l. */
 export function rsAddArgs(s: usize): void { addRange(s, arg(0), arg(1)); }
 export function rsDiscardArgs(s: usize): void { discardRange(s, arg(0), arg(1)); }
 /** ARGS[0] = t. */
 export function rsHasArgs(s: usize): bool { return has(s, arg(0)); }
+/** ARGS[0] = t: one tick, any u64. */
+export function rsAddTickArgs(s: usize): void { addPoint(s, arg(0)); }
+export function rsDiscardTickArgs(s: usize): void { discardPoint(s, arg(0)); }
 
 // ---- measures ----
 export function rsSize(s: usize): i32 { return intervalCount(s); }

@@ -159,13 +159,11 @@ export class RangeSet implements Iterable<[Tick, Tick]> {
     const h = this.#handle("RangeSet.add");
     if (b === undefined) {
       if (typeof a === "number" && Number.isSafeInteger(a) && a >= 0) {
-        wasm().rsAdd(h, a, a);
+        wasm().rsAddTick(h, a);
         return this;
       }
-      const t = checkTick(a, "RangeSet.add", "tick");
-      setArg(0, t);
-      setArg(1, t);
-      wasm().rsAddArgs(h);
+      setArg(0, checkTick(a, "RangeSet.add", "tick"));
+      wasm().rsAddTickArgs(h);
       return this;
     }
     const r = closed("RangeSet.add", a, b);
@@ -184,13 +182,11 @@ export class RangeSet implements Iterable<[Tick, Tick]> {
     const h = this.#handle("RangeSet.discard");
     if (b === undefined) {
       if (typeof a === "number" && Number.isSafeInteger(a) && a >= 0) {
-        wasm().rsDiscard(h, a, a);
+        wasm().rsDiscardTick(h, a);
         return this;
       }
-      const t = checkTick(a, "RangeSet.discard", "tick");
-      setArg(0, t);
-      setArg(1, t);
-      wasm().rsDiscardArgs(h);
+      setArg(0, checkTick(a, "RangeSet.discard", "tick"));
+      wasm().rsDiscardTickArgs(h);
       return this;
     }
     const r = closed("RangeSet.discard", a, b);

@@ -239,6 +239,7 @@ describe("long random point-operation sequences on fragmented sets", () => {
             kind: fc.constantFrom("add", "discard", "has"),
             a: fc.integer({ min: 0, max: U - 1 }),
             len: fc.oneof({ weight: 6, arbitrary: fc.constant(1) }, { weight: 1, arbitrary: fc.integer({ min: 1, max: 700 }) }),
+            tick: fc.boolean(), // a one-tick change as add(t) / discard(t): the core's point path
           }),
           { minLength: 200, maxLength: 1500 },
         ),
@@ -248,8 +249,9 @@ describe("long random point-operation sequences on fragmented sets", () => {
           for (let t = 0; t < U; t += 2) { model[t] = 1; set.add(t); }
           for (const op of ops) {
             const b = Math.min(op.a + op.len, U);
-            if (op.kind === "add") { set.add(op.a, b); model.fill(1, op.a, b); }
-            else if (op.kind === "discard") { set.discard(op.a, b); model.fill(0, op.a, b); }
+            const point = op.tick && op.len === 1;
+            if (op.kind === "add") { if (point) set.add(op.a); else set.add(op.a, b); model.fill(1, op.a, b); }
+            else if (op.kind === "discard") { if (point) set.discard(op.a); else set.discard(op.a, b); model.fill(0, op.a, b); }
             else expect(set.has(op.a)).toBe(model[op.a] === 1);
           }
           expect(set.checkInvariants()).toBe(0);
