@@ -15,6 +15,7 @@ import {
   setNew, setFree, setClear, setTake, has, addRange, discardRange, addPoint, discardPoint, intervalCount, check,
 } from "./intervals";
 import { sweep, union, intersect, difference, neither, equals, count, countCarry, raster, MODE_BUILD, MODE_ANY } from "./merge";
+import { equalsSimd } from "./merge-simd";
 import { importPairs, exportPairs, copyInto, bounds, boundFirst, boundLast, badPair } from "./transfer";
 
 /** Four u64 argument / result slots. */
@@ -23,6 +24,8 @@ const ARGS: usize = memory.data(32, 8);
 @inline function setArg(i: i32, v: u64): void { store<u64>(ARGS + (<usize>i << 3), v); }
 
 export function argsPtr(): usize { return ARGS; }
+/** 1 in the build with v128 kernels (asc --enable simd), 0 in the scalar build. */
+export function coreSimd(): i32 { return ASC_FEATURE_SIMD ? 1 : 0; }
 export function memAlloc(bytes: usize): usize { return heap.alloc(bytes); }
 export function memFree(ptr: usize): void { heap.free(ptr); }
 
@@ -84,7 +87,8 @@ export function rsAny(a: usize, b: usize, op: u32): bool {
 export function rsUnion(a: usize, b: usize, out: usize): void { union(a, b, out); }
 export function rsIntersect(a: usize, b: usize, out: usize): void { intersect(a, b, out); }
 export function rsDifference(a: usize, b: usize, out: usize): void { difference(a, b, out); }
-export function rsEquals(a: usize, b: usize): bool { return equals(a, b); }
+/** Whether a and b hold the same ticks: the v128 kernel in the SIMD build (merge-simd.ts). */
+export function rsEquals(a: usize, b: usize): bool { return ASC_FEATURE_SIMD ? equalsSimd(a, b) : equals(a, b); }
 /** out = [1, ARGS[0]] - present - superseded: a node's missing ticks, in one pass. */
 export function rsMissing(present: usize, superseded: usize, out: usize): void {
   const tick = arg(0);
