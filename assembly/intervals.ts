@@ -400,7 +400,7 @@ export function addRange(s: usize, a: u64, l: u64): void {
   }
 }
 
-/** The pair after (c, k) in set order, or (nchunks, 0) at the end; k may be -1 (before everything). */
+/** The pair after (c, k) in set order, or (nchunks, 0) at the end. */
 @inline function nextPos(s: usize, c: i32, k: i32): void {
   if (k + 1 < clen(chunkAt(s, c))) { nextC = c; nextK = k + 1; }
   else { nextC = c + 1; nextK = 0; }
