@@ -86,6 +86,20 @@ function run(goal: GoalRow["goal"], name: string, per: GoalRow["per"], ahead: Go
   console.error(`  goal ${goal} ${name}: ${impls.map((k) => `${k} ${formatNs(row.stats[k]!.median)}`).join(", ")}`);
 }
 
+/** `has` over the same probes in all four sets, checked to agree (and against `expected` hits), then timed. */
+function hasGoal(name: string, probes: readonly number[], sets: { w: RangeSet; b: SortedArraySet; rw: { has(t: number): boolean }; rn: { has(t: number): boolean } }, expected?: number): void {
+  const counter = (s: { has(t: number): boolean }) => (): number => { let c = 0; for (const t of probes) if (s.has(t)) c++; return c; };
+  const f = { wasm: counter(sets.w), baseline: counter(sets.b), roaringWasm: counter(sets.rw), croaring: counter(sets.rn) };
+  const counts = new Set([f.wasm(), f.baseline(), f.roaringWasm(), f.croaring(), ...(expected === undefined ? [] : [expected])]);
+  if (counts.size !== 1) throw new Error(`self-check goal 1 ${name}: has() disagrees`);
+  run(1, name, "op", ["roaringWasm", "baseline"], {
+    wasm: timed(f.wasm, { ops: probes.length }),
+    baseline: timed(f.baseline, { ops: probes.length }),
+    roaringWasm: timed(f.roaringWasm, { ops: probes.length }),
+    croaring: timed(f.croaring, { ops: probes.length }),
+  });
+}
+
 // ---- goal 1: point operations at 1,000,000 intervals ----
 
 function pointRandom(): void {
@@ -118,17 +132,7 @@ function pointRandom(): void {
     croaring: timed(rnAD, { ops: 2 * odd.length }),
   });
 
-  const wasmHas = (): number => { let c = 0; for (const t of probes) if (w.has(t)) c++; return c; };
-  const baseHas = (): number => { let c = 0; for (const t of probes) if (b.has(t)) c++; return c; };
-  const rwHas = (): number => { let c = 0; for (const t of probes) if (rw.has(t)) c++; return c; };
-  const rnHas = (): number => { let c = 0; for (const t of probes) if (rn.has(t)) c++; return c; };
-  if (new Set([wasmHas(), baseHas(), rwHas(), rnHas()]).size !== 1) throw new Error("self-check goal 1 random: has() disagrees");
-  run(1, "has, random positions, 1M intervals", "op", ["roaringWasm", "baseline"], {
-    wasm: timed(wasmHas, { ops: probes.length }),
-    baseline: timed(baseHas, { ops: probes.length }),
-    roaringWasm: timed(rwHas, { ops: probes.length }),
-    croaring: timed(rnHas, { ops: probes.length }),
-  });
+  hasGoal("has, random positions, 1M intervals", probes, { w, b, rw, rn });
   w.dispose();
   rw.dispose();
 }
@@ -156,17 +160,7 @@ function pointMiddle(): void {
     roaringWasm: timed(rwAD, { ops: 2 * gaps.length }),
     croaring: timed(rnAD, { ops: 2 * gaps.length }),
   });
-  const wasmHas = (): number => { let c = 0; for (const t of probes) if (w.has(t)) c++; return c; };
-  const baseHas = (): number => { let c = 0; for (const t of probes) if (b.has(t)) c++; return c; };
-  const rwHas = (): number => { let c = 0; for (const t of probes) if (rw.has(t)) c++; return c; };
-  const rnHas = (): number => { let c = 0; for (const t of probes) if (rn.has(t)) c++; return c; };
-  if (new Set([wasmHas(), baseHas(), rwHas(), rnHas(), probes.length / 2]).size !== 1) throw new Error("self-check goal 1 middle: has() disagrees");
-  run(1, "has, middle, 1M intervals", "op", ["roaringWasm", "baseline"], {
-    wasm: timed(wasmHas, { ops: probes.length }),
-    baseline: timed(baseHas, { ops: probes.length }),
-    roaringWasm: timed(rwHas, { ops: probes.length }),
-    croaring: timed(rnHas, { ops: probes.length }),
-  });
+  hasGoal("has, middle, 1M intervals", probes, { w, b, rw, rn }, probes.length / 2);
   w.dispose();
   rw.dispose();
 }
