@@ -12,9 +12,10 @@
 // from the wire's half-open [a, b) and validates before calling.
 
 import {
-  setNew, setFree, setClear, setTake, has, addRange, discardRange, intervalCount, check,
+  setNew, setFree, setClear, setTake, has, addRange, discardRange, addPoint, discardPoint, intervalCount, check,
 } from "./intervals";
 import { sweep, union, intersect, difference, neither, equals, count, countCarry, raster, MODE_BUILD, MODE_ANY } from "./merge";
+import { equalsSimd } from "./merge-simd";
 import { importPairs, exportPairs, copyInto, bounds, boundFirst, boundLast, badPair } from "./transfer";
 
 /** Four u64 argument / result slots. */
@@ -23,6 +24,8 @@ const ARGS: usize = memory.data(32, 8);
 @inline function setArg(i: i32, v: u64): void { store<u64>(ARGS + (<usize>i << 3), v); }
 
 export function argsPtr(): usize { return ARGS; }
+/** 1 in the build with v128 kernels (asc --enable simd), 0 in the scalar build. */
+export function coreSimd(): i32 { return ASC_FEATURE_SIMD ? 1 : 0; }
 export function memAlloc(bytes: usize): usize { return heap.alloc(bytes); }
 export function memFree(ptr: usize): void { heap.free(ptr); }
 
@@ -38,11 +41,17 @@ export function rsCopy(dst: usize, src: usize): void { copyInto(dst, src); }
 export function rsAdd(s: usize, a: f64, l: f64): void { addRange(s, <u64>a, <u64>l); }
 export function rsDiscard(s: usize, a: f64, l: f64): void { discardRange(s, <u64>a, <u64>l); }
 export function rsHas(s: usize, t: f64): bool { return has(s, <u64>t); }
+/** One tick < 2^53: the fast path of add(t) / discard(t). */
+export function rsAddTick(s: usize, t: f64): void { addPoint(s, <u64>t); }
+export function rsDiscardTick(s: usize, t: f64): void { discardPoint(s, <u64>t); }
 /** ARGS[0] = a, ARGS[1] = l. */
 export function rsAddArgs(s: usize): void { addRange(s, arg(0), arg(1)); }
 export function rsDiscardArgs(s: usize): void { discardRange(s, arg(0), arg(1)); }
 /** ARGS[0] = t. */
 export function rsHasArgs(s: usize): bool { return has(s, arg(0)); }
+/** ARGS[0] = t: one tick, any u64. */
+export function rsAddTickArgs(s: usize): void { addPoint(s, arg(0)); }
+export function rsDiscardTickArgs(s: usize): void { discardPoint(s, arg(0)); }
 
 // ---- measures ----
 export function rsSize(s: usize): i32 { return intervalCount(s); }
@@ -78,7 +87,8 @@ export function rsAny(a: usize, b: usize, op: u32): bool {
 export function rsUnion(a: usize, b: usize, out: usize): void { union(a, b, out); }
 export function rsIntersect(a: usize, b: usize, out: usize): void { intersect(a, b, out); }
 export function rsDifference(a: usize, b: usize, out: usize): void { difference(a, b, out); }
-export function rsEquals(a: usize, b: usize): bool { return equals(a, b); }
+/** Whether a and b hold the same ticks: the v128 kernel in the SIMD build (merge-simd.ts). */
+export function rsEquals(a: usize, b: usize): bool { return ASC_FEATURE_SIMD ? equalsSimd(a, b) : equals(a, b); }
 /** out = [1, ARGS[0]] - present - superseded: a node's missing ticks, in one pass. */
 export function rsMissing(present: usize, superseded: usize, out: usize): void {
   const tick = arg(0);

@@ -197,21 +197,75 @@ export function locate(s: usize, t: u64): void {
   const n = nchunks(s);
   locC = 0; locK = -1;
   if (n == 0) return;
-  // last chunk whose key <= t
-  let lo = 0, hi = n - 1;
-  if (keyAt(s, 0) > t) return;
-  while (lo < hi) {
-    const mid = (lo + hi + 1) >> 1;
-    if (keyAt(s, mid) <= t) lo = mid; else hi = mid - 1;
+  // last chunk whose key <= t: guided by the spread of the keys (first key .. last pair's
+  // last), then galloping and binary search (see searchGuided)
+  const ka = keyArr(s);
+  if (load<u64>(ka) > t) return;
+  let lo = 0;
+  if (n > 1) {
+    const lastCh = chunkAt(s, n - 1);
+    const end = lastAt(lastCh, clen(lastCh) - 1);
+    lo = t > end ? n - 1 : gallop(ka, 3, n, t, load<u64>(ka), end);
   }
   const ch = chunkAt(s, lo);
-  // last pair in the chunk whose start <= t (pair 0 qualifies: its start is the key)
-  let a = 0, b = clen(ch) - 1;
+  locC = lo;
+  locK = lo + 1 < n ? searchGuided(ch, t, keyAt(s, lo), keyAt(s, lo + 1)) : searchChunk(ch, t, 0, clen(ch) - 1);
+}
+
+/** Last pair in [a, b] of a chunk whose start is <= t; start(a) <= t. Binary search. */
+function searchChunk(ch: usize, t: u64, a: i32, b: i32): i32 {
+  const p0 = pairPtr(ch, 0);
   while (a < b) {
     const mid = (a + b + 1) >> 1;
-    if (startAt(ch, mid) <= t) a = mid; else b = mid - 1;
+    if (load<u64>(p0 + (<usize>mid << 4)) <= t) a = mid; else b = mid - 1;
   }
-  locC = lo; locK = a;
+  return a;
+}
+
+/**
+ * Last pair of a chunk whose start is <= t, where every start lies in [lo, hi) (lo: the chunk's
+ * key, hi: the next chunk's key) and lo <= t < hi. Interpolation first, then a galloping search
+ * around the guess: in a chunk not in cache, each probe of a binary search is a cache miss of
+ * its own (five or six per lookup at random positions in 1,000,000 intervals), while the guess
+ * usually lands on the right line of an evenly spread chunk. However uneven the chunk, the
+ * gallop plus binary search costs at most about twice the plain binary search's probes.
+ */
+function searchGuided(ch: usize, t: u64, lo: u64, hi: u64): i32 {
+  const len = clen(ch);
+  if (len <= 4) return searchChunk(ch, t, 0, len - 1);
+  return gallop(pairPtr(ch, 0), 4, len, t, lo, hi);
+}
+
+/**
+ * The last of `len` sorted u64 values (at p0, 1 << shift bytes apart) that is <= t, where
+ * values[0] <= t and every value lies in [lo, hi]: interpolate, gallop from the guess, then
+ * binary search between the last two gallop probes.
+ */
+function gallop(p0: usize, shift: i32, len: i32, t: u64, lo: u64, hi: u64): i32 {
+  let g = hi > lo ? <i32>(<f64>(t - lo) / <f64>(hi - lo) * <f64>len) : 0;
+  if (g >= len) g = len - 1;
+  if (g < 0) g = 0;
+  let a: i32, b: i32;
+  if (load<u64>(p0 + (<usize>g << shift)) <= t) {
+    // answer in [g, len): gallop up
+    a = g;
+    let step = 1;
+    let h = g + 1;
+    while (h < len && load<u64>(p0 + (<usize>h << shift)) <= t) { a = h; step <<= 1; h = g + step; }
+    b = (h < len ? h : len) - 1;
+  } else {
+    // answer in [0, g): gallop down; values[0] <= t
+    b = g - 1;
+    let step = 1;
+    let h = g - 1;
+    while (h > 0 && load<u64>(p0 + (<usize>h << shift)) > t) { b = h - 1; step <<= 1; h = g - step; }
+    a = h > 0 ? h : 0;
+  }
+  while (a < b) {
+    const mid = (a + b + 1) >> 1;
+    if (load<u64>(p0 + (<usize>mid << shift)) <= t) a = mid; else b = mid - 1;
+  }
+  return a;
 }
 
 export function has(s: usize, t: u64): bool {
@@ -343,6 +397,85 @@ export function addRange(s: usize, a: u64, l: u64): void {
     splice(s, ic, ik, jc, jk + 1, 1, na, nl, 0, 0);
   } else {
     splice(s, ic, ik, ic, ik, 1, a, l, 0, 0);
+  }
+}
+
+/** The pair after (c, k) in set order, or (nchunks, 0) at the end. */
+@inline function nextPos(s: usize, c: i32, k: i32): void {
+  if (k + 1 < clen(chunkAt(s, c))) { nextC = c; nextK = k + 1; }
+  else { nextC = c + 1; nextK = 0; }
+}
+
+/** Remove pair k of chunk c, keeping keys and chunk sizes in order. */
+function removePair(s: usize, c: i32, k: i32): void {
+  spliceInChunk(s, c, k, k + 1, 0, 0, 0, 0, 0);
+  rebalance(s, c);
+}
+
+/**
+ * Add one tick: one search, then at most one pair inserted or removed. The general addRange
+ * searches twice and goes through splice(); a point add is the hot path of a live node.
+ */
+export function addPoint(s: usize, t: u64): void {
+  const n = nchunks(s);
+  if (n == 0) { appendUnchecked(s, t, t); return; }
+  const lastCh = chunkAt(s, n - 1);
+  const lastK = clen(lastCh) - 1;
+  const ll = lastAt(lastCh, lastK);
+  if (t > ll) {
+    // past the end: ticks arriving in order
+    if (t == ll + 1) store<u64>(pairPtr(lastCh, lastK), t, 8);
+    else appendUnchecked(s, t, t);
+    return;
+  }
+  locate(s, t);
+  const c = locC, k = locK;
+  let left = false;
+  if (k >= 0) {
+    const l = lastAt(chunkAt(s, c), k);
+    if (l >= t) return; // already in
+    left = l + 1 == t;
+  }
+  // the next interval exists: t <= ll, and t is not inside any interval
+  let nc: i32, nk: i32;
+  if (k < 0) { nc = 0; nk = 0; } else { nextPos(s, c, k); nc = nextC; nk = nextK; }
+  const nch = chunkAt(s, nc);
+  const right = startAt(nch, nk) == t + 1;
+  if (left && right) {
+    // t joins two intervals: the left one takes the right one's end, the right one goes
+    store<u64>(pairPtr(chunkAt(s, c), k), lastAt(nch, nk), 8);
+    removePair(s, nc, nk);
+  } else if (left) {
+    store<u64>(pairPtr(chunkAt(s, c), k), t, 8);
+  } else if (right) {
+    store<u64>(pairPtr(nch, nk), t);
+    if (nk == 0) setKeyAt(s, nc, t);
+  } else if (k < 0) {
+    spliceInChunk(s, 0, 0, 0, 1, t, t, 0, 0);
+  } else {
+    spliceInChunk(s, c, k + 1, k + 1, 1, t, t, 0, 0);
+  }
+}
+
+/** Remove one tick: one search, then at most one pair inserted or removed. */
+export function discardPoint(s: usize, t: u64): void {
+  if (nchunks(s) == 0) return;
+  locate(s, t);
+  const c = locC, k = locK;
+  if (k < 0) return;
+  const ch = chunkAt(s, c);
+  const a = startAt(ch, k), l = lastAt(ch, k);
+  if (l < t) return; // not in
+  if (a == l) { removePair(s, c, k); return; }
+  if (a == t) {
+    store<u64>(pairPtr(ch, k), t + 1);
+    if (k == 0) setKeyAt(s, c, t + 1);
+  } else if (l == t) {
+    store<u64>(pairPtr(ch, k), t - 1, 8);
+  } else {
+    // split [a, l] into [a, t - 1] and [t + 1, l]
+    store<u64>(pairPtr(ch, k), t - 1, 8);
+    spliceInChunk(s, c, k + 1, k + 1, 1, t + 1, l, 0, 0);
   }
 }
 

@@ -152,7 +152,7 @@ export function sweep(a: usize, b: usize, table: u32, lo: u64, hi: u64, mode: i3
 //   p += 16; if (p == end && ++c < n) { ch = chunkAt(set, c); p = pairPtr(ch, 0); end = pairPtr(ch, clen(ch)); }
 
 /** Appends canonical pairs to an empty set, filling chunks completely. Lives in static memory. */
-@unmanaged class Writer {
+@unmanaged export class Writer {
   s: usize;
   ch: usize;
   len: i32;
@@ -186,7 +186,7 @@ export function sweep(a: usize, b: usize, table: u32, lo: u64, hi: u64, mode: i3
   }
 }
 
-const OUT = changetype<Writer>(memory.data(offsetof<Writer>()));
+export const OUT = changetype<Writer>(memory.data(offsetof<Writer>()));
 
 /** out = a | b. */
 export function union(a: usize, b: usize, out: usize): void {

@@ -8,6 +8,7 @@
 //   npm run bench -- --no-memory       skips the node memory benchmark (bench/node-memory.ts)
 //   npm run bench -- --no-inspector    skips the inspector benchmark (bench/inspector.ts)
 //   npm run bench -- --no-fuzz         skips the fuzz campaign (bench/fuzz.ts)
+//   npm run bench -- --no-goals        skips issue 13's goals against both roarings (bench/goals.ts)
 //
 // Workloads (bench/README.md explains each):
 //   1  building sets by point adds: sequential, holey (every 100th / 77th tick skipped), random order
@@ -30,6 +31,7 @@ import { benchSerf, printSerf } from "./serf.js";
 import { benchNodeMemory, nodeMemoryTargets, printNodeMemory } from "./node-memory.js";
 import { benchInspector, printInspector, zoomPass } from "./inspector.js";
 import { benchFuzz, printFuzz } from "./fuzz.js";
+import { benchGoals, lead, printGoals } from "./goals.js";
 import { rng } from "../test/support/prng.js";
 import { type Case, type Noise, type Stats, formatNs, formatStats, gcAvailable, measure, measureNoise, table, timed } from "./harness.js";
 
@@ -462,6 +464,19 @@ for (const row of bulkRows) {
   targets.push({ target: `wasm ahead of baseline: workload ${row.workload} ${row.name}`, pass: x > 1, detail: `baseline/wasm ${x.toFixed(2)}x` });
 }
 
+// ---- issue 13's goals: point, bulk and building against roaring-wasm and native CRoaring ----
+
+const goalsBench = argv.includes("--no-goals") ? undefined : await benchGoals();
+if (goalsBench) {
+  printGoals(goalsBench);
+  for (const row of goalsBench.rows) {
+    for (const peer of row.ahead) {
+      const x = lead(row, peer)!;
+      targets.push({ target: `goal ${row.goal}: ${row.name} ahead of ${peer}`, pass: x > 1, detail: `${peer}/wasm ${x.toFixed(2)}x` });
+    }
+  }
+}
+
 // ---- the node (issue 3): ingest from a real broker, recovery of a ten-node cluster ----
 
 const nodeBench = argv.includes("--no-node") ? undefined : await benchNode();
@@ -535,6 +550,7 @@ const doc = {
   growth,
   targets,
   peers,
+  goals: goalsBench,
   node: nodeBench,
   serf: serfBench,
   nodeMemory: memoryBench,

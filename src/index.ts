@@ -3,7 +3,8 @@
 // The WebAssembly core and the range set over it
 export { init, RangeSet } from "./core/range-set.js";
 export type { RangeItem, RangeSetState } from "./core/range-set.js";
-export type { CoreSource } from "./wasm/core.js";
+export { useKernel, coreKernel } from "./wasm/core.js";
+export type { CoreSource, Kernel } from "./wasm/core.js";
 
 // Tick values: numbers while safe, bigints beyond 2^53 - 1
 export { MAX_TICK, END_OF_TICKS, tickOut, isTick, checkTick } from "./core/tick.js";

@@ -1,5 +1,5 @@
 import {
-  setNew, setFree, addRange, discardRange, has, check, intervalCount, nchunks, chunkAt, clen,
+  setNew, setFree, addRange, discardRange, addPoint, discardPoint, has, check, intervalCount, nchunks, chunkAt, clen,
   startAt, lastAt, U64_MAX, CHUNK_CAP,
 } from "../intervals";
 import { sweep, union, equals, count, countCarry, OP_UNION, OP_INTERSECT, OP_DIFFERENCE, OP_NEITHER, OP_NOT_A, MODE_BUILD, MODE_ANY } from "../merge";
@@ -161,6 +161,50 @@ describe("point operations", () => {
     expect<i32>(intervalCount(s)).toBe(2000);
     expect<bool>(has(s, 4)).toBe(true);
     expect<bool>(has(s, 6)).toBe(false);
+  });
+});
+
+describe("point paths", () => {
+  it("addPoint / discardPoint agree with a brute-force model across many chunks", () => {
+    // a fragmented universe of 8192 ticks (every other tick), then 20,000 seeded point changes
+    // and probes, clustered in a few regions so chunks fill, split, empty and merge unevenly
+    const U: i32 = 8192;
+    const model = new StaticArray<bool>(U);
+    const s = setNew();
+    for (let t = 0; t < U; t += 2) { addPoint(s, <u64>t); model[t] = true; }
+    let x: u32 = 12345;
+    for (let i = 0; i < 20000; i++) {
+      x = x * 1103515245 + 12345;
+      const r = <i32>(x >> 8);
+      const region = (r & 3) * 2048;
+      const t = region + ((r >> 2) % ((i & 1) == 0 ? 2048 : 300));
+      if ((r >> 20) & 1) { addPoint(s, <u64>t); model[t] = true; }
+      else { discardPoint(s, <u64>t); model[t] = false; }
+      const p = <i32>((x >> 3) % <u32>U);
+      expect<bool>(has(s, <u64>p)).toBe(model[p]);
+    }
+    expect<i32>(check(s)).toBe(0);
+    let runs = 0;
+    for (let t = 0; t < U; t++) {
+      expect<bool>(has(s, <u64>t)).toBe(model[t]);
+      if (model[t] && (t == 0 || !model[t - 1])) runs++;
+    }
+    expect<i32>(intervalCount(s)).toBe(runs);
+    setFree(s);
+  });
+  it("handles the ends of the tick range", () => {
+    const s = setNew();
+    addPoint(s, U64_MAX);
+    addPoint(s, 0);
+    addPoint(s, U64_MAX - 1);
+    expect<string>(dump(s)).toBe("[0,0] [18446744073709551614,18446744073709551615]");
+    discardPoint(s, U64_MAX);
+    addPoint(s, 1);
+    expect<string>(dump(s)).toBe("[0,1] [18446744073709551614,18446744073709551614]");
+    discardPoint(s, 0);
+    discardPoint(s, U64_MAX - 1);
+    expect<string>(dump(s)).toBe("[1,1]");
+    setFree(s);
   });
 });
 

@@ -5,15 +5,23 @@
 // forbid compiling WebAssembly at run time (Cloudflare Workers, Vercel's Edge Runtime) take the
 // precompiled module instead: `import core from "ticktock/core.wasm"; await init(core)`.
 //
+// Two builds are embedded: the scalar core, which every engine runs, and the same core with
+// WebAssembly SIMD (v128) kernels. Without a source, init() takes the SIMD build where
+// `WebAssembly.validate` accepts it (Node 20, Deno, Bun, Chromium, workerd) and the scalar one
+// elsewhere. useKernel("scalar") before init() (or TICKTOCK_KERNEL=scalar in the environment)
+// forces the scalar build, so tests run both kernels against the same model.
+//
 // Views: growing linear memory detaches every typed-array view over it. `mem()` re-creates the
 // views when the buffer changed, so call it after anything that may allocate.
 
-import { CORE_WASM_BASE64 } from "./core-binary.js";
+import { CORE_SIMD_WASM_BASE64, CORE_WASM_BASE64 } from "./core-binary.js";
 
 /** The raw exports of the core; see assembly/index.ts for each function's contract. */
 export interface CoreExports {
   memory: WebAssembly.Memory;
   argsPtr(): number;
+  /** 1 in the SIMD build, 0 in the scalar one (absent in cores built before there were two). */
+  coreSimd?(): number;
   memAlloc(bytes: number): number;
   memFree(ptr: number): void;
   rsNew(): number;
@@ -27,6 +35,10 @@ export interface CoreExports {
   rsAddArgs(s: number): void;
   rsDiscardArgs(s: number): void;
   rsHasArgs(s: number): number;
+  rsAddTick(s: number, t: number): void;
+  rsDiscardTick(s: number, t: number): void;
+  rsAddTickArgs(s: number): void;
+  rsDiscardTickArgs(s: number): void;
   rsSize(s: number): number;
   rsCount(s: number): number;
   rsBounds(s: number): number;
@@ -122,8 +134,40 @@ async function instantiateResponse(res: Response): Promise<CoreExports> {
   return instantiateBytes(await res.arrayBuffer(), what);
 }
 
+/** Which embedded build init() takes without a source: "auto" picks SIMD where the engine runs it. */
+export type Kernel = "auto" | "simd" | "scalar";
+const envKernel = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env?.TICKTOCK_KERNEL;
+let preferred: Kernel = envKernel === "scalar" || envKernel === "simd" ? envKernel : "auto";
+
+/**
+ * Choose the embedded build before init(): "scalar" forces the scalar kernels (for tests and
+ * comparisons), "simd" insists on the v128 ones, "auto" (the default) takes SIMD where the engine
+ * validates it. It has no effect once the core is loading or loaded, nor on a source given to init().
+ */
+export function useKernel(kernel: Kernel): void {
+  if (kernel !== "auto" && kernel !== "simd" && kernel !== "scalar") throw new TypeError(`ticktock useKernel(): unknown kernel ${String(kernel)}; expected "auto", "simd" or "scalar"`);
+  preferred = kernel;
+}
+
+/** Whether the engine accepts the SIMD build; false where validating is refused too. */
+function simdRuns(bytes: Uint8Array<ArrayBuffer>): boolean {
+  try {
+    return typeof WebAssembly.validate === "function" && WebAssembly.validate(bytes);
+  } catch {
+    return false;
+  }
+}
+
+function embedded(): Promise<CoreExports> {
+  if (preferred !== "scalar") {
+    const simd = decodeBase64(CORE_SIMD_WASM_BASE64);
+    if (preferred === "simd" || simdRuns(simd)) return instantiateBytes(simd, "the embedded core (SIMD build)");
+  }
+  return instantiateBytes(decodeBase64(CORE_WASM_BASE64), "the embedded core");
+}
+
 async function load(source: CoreSource | undefined): Promise<CoreExports> {
-  if (source === undefined) return instantiateBytes(decodeBase64(CORE_WASM_BASE64), "the embedded core");
+  if (source === undefined) return embedded();
   // by tag, not instanceof: a module may come from another realm (Vercel's Edge Runtime, vm contexts)
   const kind = Object.prototype.toString.call(source).slice(8, -1);
   if (kind === "WebAssembly.Module") return coreOf(await WebAssembly.instantiate(source as WebAssembly.Module, {}), "the WebAssembly.Module given");
@@ -200,4 +244,9 @@ export function setArg(i: number, t: number | bigint): void {
 export function argBig(i: number): bigint {
   const v = mem();
   return v.u64[(v.args >>> 3) + i]!;
+}
+
+/** Which build of the core is loaded: "simd" (v128 kernels) or "scalar". */
+export function coreKernel(): "simd" | "scalar" {
+  return wasm().coreSimd?.() === 1 ? "simd" : "scalar";
 }

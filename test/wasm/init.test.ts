@@ -5,6 +5,7 @@ import { beforeEach, describe, expect, it, vi } from "vitest";
 import { readFileSync } from "node:fs";
 
 const BYTES = readFileSync(new URL("../../build/core.wasm", import.meta.url));
+const SIMD_BYTES = readFileSync(new URL("../../build/core.simd.wasm", import.meta.url));
 const EMPTY_MODULE = new Uint8Array([0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00]); // valid, exports nothing
 
 type Fresh = { core: typeof import("../../src/wasm/core.js"); rs: typeof import("../../src/core/range-set.js") };
@@ -84,5 +85,33 @@ describe("init() twice", () => {
     await f.rs.init();
     expect(f.core.wasm()).toBe(exports);
     works(f.rs);
+  });
+});
+
+describe("the two builds of the core", () => {
+  it("init() takes the SIMD build where the engine validates it (Node 20 does)", async () => {
+    expect(WebAssembly.validate(SIMD_BYTES)).toBe(true);
+    await f.rs.init();
+    expect(f.core.coreKernel()).toBe("simd");
+    works(f.rs);
+  });
+
+  it('useKernel("scalar") before init() forces the scalar build', async () => {
+    f.core.useKernel("scalar");
+    await f.rs.init();
+    expect(f.core.coreKernel()).toBe("scalar");
+    works(f.rs);
+  });
+
+  it("either file, given as bytes or compiled, says which it is", async () => {
+    await f.rs.init(await WebAssembly.compile(SIMD_BYTES));
+    expect(f.core.coreKernel()).toBe("simd");
+    f = await fresh();
+    await f.rs.init(new Uint8Array(BYTES));
+    expect(f.core.coreKernel()).toBe("scalar");
+  });
+
+  it("a kernel name that is not one is refused, naming the choices", () => {
+    expect(() => f.core.useKernel("fast" as never)).toThrow('ticktock useKernel(): unknown kernel fast; expected "auto", "simd" or "scalar"');
   });
 });

@@ -1,0 +1,354 @@
+// Every RangeSet operation against a brute-force model (a Set of bigints), in two universes:
+// [0, 64) and the top 64 ticks below 2^64, where the end of a range overflows u64. One suite,
+// run once per build of the core: range-set.property.test.ts on the SIMD build (what init()
+// loads on Node 20), range-set.property.scalar.test.ts on the scalar reference build.
+import { beforeAll, describe, expect, it } from "vitest";
+import fc from "fast-check";
+import { RangeSet, init, type RangeSetState } from "../../src/core/range-set.js";
+import { coreKernel, useKernel } from "../../src/wasm/core.js";
+import { tickOut, type Tick } from "../../src/core/tick.js";
+import * as M from "../support/model.js";
+
+/** Register the whole suite on one build of the core ("simd" or "scalar"). */
+export function propertySuite(kernel: "simd" | "scalar"): void {
+  beforeAll(async () => {
+    useKernel(kernel);
+    await init();
+  });
+
+  it(`runs on the ${kernel} build of the core`, () => {
+    expect(coreKernel()).toBe(kernel);
+  });
+
+  const UNIVERSES = [
+    { name: "[0, 64)", base: 0n },
+    { name: "[2^64 - 64, 2^64)", base: (1n << 64n) - 64n },
+  ];
+  const SPAN = 64;
+
+  type Op = { kind: "add" | "discard"; a: number; len: number };
+
+  function runs(base: bigint) {
+    const t = (x: number): Tick => tickOut(base + BigInt(x));
+    const tickArb = fc.integer({ min: 0, max: SPAN - 1 });
+    const opArb: fc.Arbitrary<Op> = fc.record({
+      kind: fc.constantFrom("add" as const, "discard" as const),
+      a: tickArb,
+      len: fc.oneof(fc.constant(0), fc.integer({ min: 1, max: 12 })), // 0: single tick form
+    });
+    /** A set built by point operations, and its model. */
+    const setArb = fc.array(opArb, { maxLength: 40 });
+    /** Raw wire items, unsorted and overlapping on purpose. */
+    const itemsArb = fc.array(
+      fc.oneof(
+        tickArb.map((x) => ({ one: x })),
+        fc.tuple(tickArb, fc.integer({ min: 1, max: 16 })).map(([a, n]) => ({ a, b: Math.min(a + n, SPAN) })),
+      ),
+      { maxLength: 20 },
+    );
+
+    function apply(ops: Op[]): { set: RangeSet; model: M.Model } {
+      const set = new RangeSet();
+      const model: M.Model = new Set();
+      for (const op of ops) applyOne(set, model, op);
+      return { set, model };
+    }
+    function applyOne(set: RangeSet, model: M.Model, op: Op): void {
+      const a = base + BigInt(op.a);
+      if (op.len === 0) {
+        if (op.kind === "add") { set.add(tickOut(a)); model.add(a); }
+        else { set.discard(tickOut(a)); model.delete(a); }
+        return;
+      }
+      const b = a + BigInt(op.len) > base + BigInt(SPAN) ? base + BigInt(SPAN) : a + BigInt(op.len);
+      if (op.kind === "add") { set.add(tickOut(a), tickOut(b)); M.modelAddRange(model, a, b); }
+      else { set.discard(tickOut(a), tickOut(b)); M.modelDiscardRange(model, a, b); }
+    }
+    function same(set: RangeSet, model: M.Model): void {
+      expect(set.checkInvariants()).toBe(0);
+      expect(set.toState()).toEqual(M.modelState(model));
+      expect(set.count()).toBe(model.size);
+      expect(set.size).toBe(M.modelIntervals(model));
+      for (let x = 0; x < SPAN; x++) expect(set.has(t(x))).toBe(model.has(base + BigInt(x)));
+    }
+    return { t, setArb, itemsArb, apply, applyOne, same };
+  }
+
+  for (const { name, base } of UNIVERSES) {
+    describe(`RangeSet against a Set model in ${name}`, () => {
+      const R = runs(base);
+
+      it("add / discard / has / count / size / toState", () => {
+        fc.assert(
+          fc.property(R.setArb, (ops) => {
+            const { set, model } = R.apply(ops);
+            R.same(set, model);
+            set.dispose();
+          }),
+          { numRuns: 300 },
+        );
+      });
+
+      it("fromState normalises unsorted, overlapping and adjacent items", () => {
+        fc.assert(
+          fc.property(R.itemsArb, (items) => {
+            const state: RangeSetState = items.map((it) => ("one" in it ? R.t(it.one) : [R.t(it.a), R.t(it.b)]));
+            const model: M.Model = new Set();
+            for (const it of items) {
+              if ("one" in it) model.add(base + BigInt(it.one));
+              else M.modelAddRange(model, base + BigInt(it.a), base + BigInt(it.b));
+            }
+            const set = RangeSet.fromState(state);
+            R.same(set, model);
+            // the wire form round-trips
+            const again = RangeSet.fromState(set.toState());
+            expect(again.equals(set)).toBe(true);
+            set.dispose();
+            again.dispose();
+          }),
+          { numRuns: 300 },
+        );
+      });
+
+      it("union, intersect, subtract, symmetric difference, new and in place", () => {
+        fc.assert(
+          fc.property(R.setArb, R.setArb, (opsA, opsB) => {
+            const A = R.apply(opsA), B = R.apply(opsB);
+            const cases: [string, (a: RangeSet, b: RangeSet) => RangeSet, (a: M.Model, b: M.Model) => M.Model][] = [
+              ["union", (a, b) => a.union(b), M.union],
+              ["intersect", (a, b) => a.intersect(b), M.intersect],
+              ["subtract", (a, b) => a.subtract(b), M.subtract],
+              ["xor", (a, b) => a.symmetricDifference(b), M.xor],
+              ["unionInPlace", (a, b) => a.clone().unionInPlace(b), M.union],
+              ["intersectInPlace", (a, b) => a.clone().intersectInPlace(b), M.intersect],
+              ["subtractInPlace", (a, b) => a.clone().subtractInPlace(b), M.subtract],
+            ];
+            for (const [, op, model] of cases) {
+              const out = op(A.set, B.set);
+              R.same(out, model(A.model, B.model));
+              out.dispose();
+            }
+            // operands are unchanged
+            R.same(A.set, A.model);
+            R.same(B.set, B.model);
+          }),
+          { numRuns: 200 },
+        );
+      });
+
+      it("equals, isSubsetOf, isSupersetOf, isDisjointFrom", () => {
+        fc.assert(
+          fc.property(R.setArb, R.setArb, fc.boolean(), (opsA, opsB, derive) => {
+            const A = R.apply(opsA);
+            // half the time B is derived from A so that equal and subset cases occur often
+            const B = derive ? R.apply([...opsA, ...opsB.slice(0, 2)]) : R.apply(opsB);
+            const eq = M.modelState(A.model).length === M.modelState(B.model).length &&
+              [...A.model].every((x) => B.model.has(x)) && A.model.size === B.model.size;
+            expect(A.set.equals(B.set)).toBe(eq);
+            expect(A.set.isSubsetOf(B.set)).toBe([...A.model].every((x) => B.model.has(x)));
+            expect(A.set.isSupersetOf(B.set)).toBe([...B.model].every((x) => A.model.has(x)));
+            expect(A.set.isDisjointFrom(B.set)).toBe([...A.model].every((x) => !B.model.has(x)));
+          }),
+          { numRuns: 300 },
+        );
+      });
+
+      it("complement within [lo, hi)", () => {
+        fc.assert(
+          fc.property(R.setArb, fc.integer({ min: 0, max: SPAN }), fc.integer({ min: 0, max: SPAN }), (ops, x, y) => {
+            const [lo, hi] = x <= y ? [x, y] : [y, x];
+            const A = R.apply(ops);
+            const model: M.Model = new Set();
+            for (let i = lo; i < hi; i++) if (!A.model.has(base + BigInt(i))) model.add(base + BigInt(i));
+            const hiTick = base + BigInt(hi); // may be 2^64 exactly
+            R.same(A.set.complement(R.t(lo), tickOut(hiTick)), model);
+          }),
+          { numRuns: 300 },
+        );
+      });
+
+      it("raster: each pixel's share matches the model's count of ticks in its slice", () => {
+        fc.assert(
+          fc.property(R.setArb, fc.integer({ min: 1, max: 40 }), (ops, width) => {
+            const A = R.apply(ops);
+            const px = A.set.raster(R.t(0), tickOut(base + BigInt(SPAN)), width);
+            const per = SPAN / width; // ticks per pixel
+            for (let p = 0; p < width; p++) {
+              let covered = 0; // model: ticks of the set inside [p * per, (p + 1) * per), partial ticks pro rata
+              for (let x = 0; x < SPAN; x++) {
+                if (!A.model.has(base + BigInt(x))) continue;
+                covered += Math.max(0, Math.min(x + 1, (p + 1) * per) - Math.max(x, p * per));
+              }
+              expect(px[p]! * per).toBeCloseTo(covered, 3);
+            }
+          }),
+          { numRuns: 150 },
+        );
+      });
+
+      it("span, first, last and iteration", () => {
+        fc.assert(
+          fc.property(R.setArb, (ops) => {
+            const { set, model } = R.apply(ops);
+            const sorted = [...model].sort((a, b) => (a < b ? -1 : 1));
+            if (sorted.length === 0) {
+              expect(set.span()).toBeUndefined();
+              expect(set.first()).toBeUndefined();
+            } else {
+              expect(set.first()).toBe(tickOut(sorted[0]!));
+              expect(set.last()).toBe(tickOut(sorted[sorted.length - 1]!));
+              expect(set.span()).toEqual([tickOut(sorted[0]!), tickOut(sorted[sorted.length - 1]! + 1n)]);
+            }
+            expect([...set.ticks()].map((x) => BigInt(x))).toEqual(sorted);
+            const pairs = [...set].map(([a, b]) => [BigInt(a), BigInt(b)]);
+            const fromPairs: bigint[] = [];
+            for (const [a, b] of pairs) for (let x = a!; x < b!; x++) fromPairs.push(x);
+            expect(fromPairs).toEqual(sorted);
+          }),
+          { numRuns: 200 },
+        );
+      });
+    });
+  }
+
+  describe("missing = [1, tick] - present - superseded", () => {
+    it("matches the model for any tick, present and superseded", () => {
+      const R = runs(0n);
+      fc.assert(
+        fc.property(R.setArb, R.setArb, fc.integer({ min: 0, max: 70 }), (p, s, tick) => {
+          const P = R.apply(p), S = R.apply(s);
+          const model: M.Model = new Set();
+          for (let i = 1n; i <= BigInt(tick); i++) if (!P.model.has(i) && !S.model.has(i)) model.add(i);
+          const got = RangeSet.missing(tick, P.set, S.set);
+          expect(got.checkInvariants()).toBe(0);
+          expect(got.toState()).toEqual(M.modelState(model));
+        }),
+        { numRuns: 300 },
+      );
+    });
+    it("works at the top of the tick range", () => {
+      const top = (1n << 64n) - 1n;
+      const present = RangeSet.fromState([[top - 10n, top - 5n]]);
+      const superseded = RangeSet.fromState([top]);
+      const got = RangeSet.missing(top, present, superseded);
+      // [1, top] minus the five ticks top-10..top-6 minus top itself
+      expect(got.toState()).toEqual([[1, top - 10n], [top - 5n, top]]);
+      expect(got.count()).toBe(top - 6n);
+    });
+  });
+
+  describe("long random point-operation sequences on fragmented sets", () => {
+    // A universe of 4096 ticks starting fragmented (every other tick), so the set spans many
+    // chunks of the core; long sequences exercise chunk splits, merges and cross-chunk ranges.
+    const U = 4096;
+    it("stays equal to the model", () => {
+      fc.assert(
+        fc.property(
+          fc.array(
+            fc.record({
+              kind: fc.constantFrom("add", "discard", "has"),
+              a: fc.integer({ min: 0, max: U - 1 }),
+              len: fc.oneof({ weight: 6, arbitrary: fc.constant(1) }, { weight: 1, arbitrary: fc.integer({ min: 1, max: 700 }) }),
+              tick: fc.boolean(), // a one-tick change as add(t) / discard(t): the core's point path
+            }),
+            { minLength: 200, maxLength: 1500 },
+          ),
+          (ops) => {
+            const model = new Uint8Array(U);
+            const set = new RangeSet();
+            for (let t = 0; t < U; t += 2) { model[t] = 1; set.add(t); }
+            for (const op of ops) {
+              const b = Math.min(op.a + op.len, U);
+              const point = op.tick && op.len === 1;
+              if (op.kind === "add") { if (point) set.add(op.a); else set.add(op.a, b); model.fill(1, op.a, b); }
+              else if (op.kind === "discard") { if (point) set.discard(op.a); else set.discard(op.a, b); model.fill(0, op.a, b); }
+              else expect(set.has(op.a)).toBe(model[op.a] === 1);
+            }
+            expect(set.checkInvariants()).toBe(0);
+            const state: RangeSetState = [];
+            for (let t = 0; t < U; ) {
+              if (!model[t]) { t++; continue; }
+              let e = t;
+              while (e < U && model[e]) e++;
+              state.push(e === t + 1 ? t : [t, e]);
+              t = e;
+            }
+            expect(set.toState()).toEqual(state);
+            set.dispose();
+          },
+        ),
+        { numRuns: 60 },
+      );
+    });
+  });
+  describe("bulk operations on sets spanning many chunks", () => {
+    // Sets of up to ~4,000 intervals in 16,384 ticks: many chunks of the core each (full ones from
+    // fromState, part-filled ones from point adds), so every kernel crosses chunk ends on both inputs.
+    const U = 16_384;
+    const runsArb = fc.array(fc.tuple(fc.integer({ min: 1, max: 9 }), fc.integer({ min: 1, max: 6 })), { minLength: 1, maxLength: 2500 });
+    /** Alternate gaps and runs from the start: the model and the wire state. */
+    function build(runs: [number, number][], start: number): { model: Uint8Array; state: RangeSetState } {
+      const model = new Uint8Array(U);
+      const state: RangeSetState = [];
+      let t = start;
+      for (const [gap, len] of runs) {
+        t += gap;
+        if (t >= U) break;
+        const e = Math.min(t + len, U);
+        model.fill(1, t, e);
+        state.push([t, e]);
+        t = e;
+      }
+      return { model, state };
+    }
+    function stateOf(model: Uint8Array): RangeSetState {
+      const out: RangeSetState = [];
+      for (let t = 0; t < U; ) {
+        if (!model[t]) { t++; continue; }
+        let e = t;
+        while (e < U && model[e]) e++;
+        out.push(e === t + 1 ? t : [t, e]);
+        t = e;
+      }
+      return out;
+    }
+    it("union, intersect, subtract, symmetric difference and missing match the model", () => {
+      fc.assert(
+        fc.property(runsArb, runsArb, fc.integer({ min: 0, max: 20 }), fc.boolean(), fc.integer({ min: 1, max: U - 1 }), (ra, rb, startB, pointBuilt, tick) => {
+          const A = build(ra, 0), B = build(rb, startB);
+          const a = RangeSet.fromState(A.state);
+          // the second set built tick by tick leaves chunks part-filled, split and uneven
+          const b = pointBuilt ? new RangeSet() : RangeSet.fromState(B.state);
+          if (pointBuilt) for (let t = U - 1; t >= 0; t--) if (B.model[t]) b.add(t);
+          const combine = (f: (x: number, y: number) => boolean): RangeSetState => stateOf(A.model.map((x, i) => (f(x, B.model[i]!) ? 1 : 0)));
+          const check = (got: RangeSet, want: RangeSetState): void => {
+            expect(got.checkInvariants()).toBe(0);
+            expect(got.toState()).toEqual(want);
+            got.dispose();
+          };
+          check(a.union(b), combine((x, y) => x === 1 || y === 1));
+          check(a.intersect(b), combine((x, y) => x === 1 && y === 1));
+          check(a.subtract(b), combine((x, y) => x === 1 && y === 0));
+          check(b.subtract(a), combine((x, y) => y === 1 && x === 0));
+          check(a.symmetricDifference(b), combine((x, y) => x !== y));
+          const missing = stateOf(A.model.map((x, i) => (i >= 1 && i <= tick && x === 0 && B.model[i] === 0 ? 1 : 0)));
+          check(RangeSet.missing(tick, a, b), missing);
+          // equals across different chunk boundaries: the same ticks built the other way
+          const b2 = pointBuilt ? RangeSet.fromState(B.state) : new RangeSet();
+          if (!pointBuilt) for (let t = U - 1; t >= 0; t--) if (B.model[t]) b2.add(t);
+          expect(b.equals(b2)).toBe(true);
+          expect(a.equals(b)).toBe(A.model.every((x, i) => x === B.model[i]));
+          const last = b2.last();
+          if (last !== undefined) {
+            b2.discard(last);
+            expect(b.equals(b2)).toBe(false);
+          }
+          a.dispose();
+          b.dispose();
+          b2.dispose();
+        }),
+        { numRuns: 40 },
+      );
+    });
+  });
+}
