@@ -7,7 +7,8 @@
 // Loading: a command's module (and what it imports: mqtt, yaml, msgpack, the node) is loaded only
 // when that command runs. `ticktock node ...` imports commands/node.js alone; anything else that
 // does not start with a known command (--help, --version, a mistake) loads them all, so the help
-// lists every command as before. An idle node is ~N MB smaller for it (bench/README.md, "Node: memory").
+// lists every command as before. An idle node so skips yaml, the console, auth and doctor code
+// (bench/README.md, "Node: memory").
 import { Command, CommanderError } from "commander";
 import { TicktockError } from "../core/errors.js";
 import { addLoginOptions } from "./credentials.js";
