@@ -2,7 +2,8 @@
 // Reconnects with bounded exponential backoff (upstream never reconnects); the node listens to
 // state changes and rejoins after a reconnect.
 
-import mqtt, { type MqttClient } from "mqtt";
+import type { MqttClient } from "mqtt";
+import { mqttLibrary } from "./mqtt-library.js";
 import { ACTIONS, topicFor, type Action, type GossipTransport, type TransportState } from "./transport.js";
 import { Backoff, type BackoffOptions } from "./backoff.js";
 import { tlsFailure, type TlsClientOptions } from "../client/tls-trust.js";
@@ -49,7 +50,9 @@ export class MqttTransport implements GossipTransport {
     for (const h of this.#onState) h(state, detail);
   }
 
-  start(): Promise<void> {
+  async start(): Promise<void> {
+    const mqtt = await mqttLibrary();
+    if (this.#state === "closed") throw new Error(`mqtt: closed before connecting to ${this.#opts.url}`);
     const client = mqtt.connect(this.#opts.url, {
       clientId: this.#opts.clientId,
       protocolVersion: 4,

@@ -8,7 +8,7 @@
 // and bigints encode as uint64/int64, which is what upstream's msgpack writes for them. The
 // recorded messages re-encode to the same bytes (test/wire/codec.test.ts).
 
-import { Decoder, Encoder, ExtensionCodec, decodeMulti, decodeMultiStream } from "@msgpack/msgpack";
+import { Decoder, Encoder, ExtensionCodec, decodeMulti, decodeMultiStream } from "./msgpack.js";
 import { Path, type PathElement } from "./path.js";
 
 export const EXT_BIGINT = 2;

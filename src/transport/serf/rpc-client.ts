@@ -14,7 +14,7 @@
 //   members   -> {"Members": [{"Name", "Addr", "Port", "Tags", "Status", ...}]}
 
 import { connect, type Socket } from "node:net";
-import { decode, encode } from "@msgpack/msgpack";
+import { decode, encode } from "../../wire/msgpack.js";
 import { MessageFramer } from "../../wire/message-framer.js";
 
 /** One user event as a stream delivers it. */
