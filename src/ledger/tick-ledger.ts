@@ -189,6 +189,17 @@ export class TickLedger {
 
       if (tock !== undefined) this.seeTock(tock);
       if (sender !== "" && senderTick !== undefined && senderTick !== 0) this.ensure(sender).raise(senderTick);
+      // A node dropped here comes back when it speaks (it is the sender) or when its changes arrive
+      // (updates), not because another server names it: that server's announcement may have left
+      // before it heard the drop, and reviving the node would make this server ask for every tick
+      // of it that the drop took out of the chains. (Upstream revives it; the next node_drop in
+      // that server's gossip drops it again, after the requests went out.)
+      // (Only gossip: a snapshot or state record, without a sender, says what this server held.)
+      const stale = (name: string) => sender !== "" && name !== sender && this.nodeDrop.has(name) && !this.#nodes.has(name);
+      for (const m of [ticks, nodes]) if (m) for (const name of [...m.keys()]) if (stale(name)) m.delete(name);
+      for (const m of [missing, known, supersededField, deleted, remoteMissing, present]) {
+        if (m) for (const [name, r] of [...m]) if (stale(name)) (r.dispose(), m.delete(name));
+      }
       for (const m of [ticks, nodes]) if (m) for (const [name, t] of m) this.ensure(name).raise(t);
 
       const requested: RangeMap = {};

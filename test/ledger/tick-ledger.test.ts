@@ -169,9 +169,17 @@ describe("applyInfo", () => {
     expect(l.getState(ALL).nodes).toEqual({ a: 2 });
     expect(l.getState(ALL).missing).toEqual({ a: [[1, 3]] });
     expect([...l.nodeDrop].sort()).toEqual(["b", "never"]);
-    // b announces a tick again: it is a member once more (as upstream's node cache does)
-    l.applyInfo({ node: "t", ticks: { b: 4 } });
+    // another server naming b (an announcement sent before it heard the drop) does not bring it
+    // back: this server would ask for every tick of b's the drop took away
+    const stale = l.applyInfo({ node: "t", ticks: { b: 4 }, missing: { b: [[1, 2]] }, known: { b: [[2, 3]] } });
+    expect(stale.requested).toEqual({});
+    expect(l.get("b")).toBeUndefined();
+    expect(l.getState(ALL).missing).toEqual({ a: [[1, 3]] });
+    expect([...l.nodeDrop].sort()).toEqual(["b", "never"]);
+    // b speaks again: it is a member once more (as upstream's node cache does)
+    l.applyInfo({ node: "b", tick: 4 });
     expect([...l.nodeDrop]).toEqual(["never"]);
+    expect(l.getState(ALL).nodes).toEqual({ a: 2, b: 4 });
     // ticks and node_drop in one message: the drop comes last and wins
     expect(l.applyInfo({ node: "t", ticks: { b: 5 }, node_drop: ["b"] }).dropped).toEqual(["b"]);
     expect(l.get("b")).toBeUndefined();
