@@ -7,7 +7,11 @@
 //              conversion on the JavaScript side, which is the fast path for ordinary ticks.
 //   PAIRS_U64: both values as u64; exact for every tick.
 
-import { appendMerge, appendUnchecked, setClear, nchunks, chunkAt, clen, pairPtr, intervalCount } from "./intervals";
+import {
+  setClear, nchunks, chunkAt, clen, pairPtr, intervalCount, setCount, chunkFirst, chunkLast, keyAt, setKeyAt, insertChunk,
+  bitmapCount, addBitmapCount, CHUNK_BYTES, RunReader, isBitmap,
+} from "./intervals";
+import { emitLayout, denseEnabled, DENSE_MIN } from "./dense";
 import { ERR_PAIR_ORDER } from "./errors";
 
 export const PAIRS_U64: i32 = 0;
@@ -43,11 +47,25 @@ export function importPairs(s: usize, ptr: usize, n: i32, encoding: i32): i32 {
     prev = a;
   }
   if (!sorted) sortPairs(ptr, n);
-  setClear(s);
+  // coalesce in place: m maximal intervals
+  let m = 0;
+  let pl: u64 = 0;
   for (let i = 0; i < n; i++) {
     const p = ptr + (<usize>i << 4);
-    appendMerge(s, load<u64>(p), load<u64>(p, 8));
+    const a = load<u64>(p), l = load<u64>(p, 8);
+    if (m > 0 && (pl >= a || pl + 1 == a)) {
+      if (l > pl) { pl = l; store<u64>(ptr + (<usize>(m - 1) << 4), l, 8); }
+      continue;
+    }
+    const q = ptr + (<usize>m << 4);
+    store<u64>(q, a);
+    store<u64>(q, l, 8);
+    pl = l;
+    m++;
   }
+  setClear(s);
+  emitLayout(s, ptr, m, denseEnabled() && m >= DENSE_MIN, false, 0, false, 0);
+  setCount(s, m);
   return 0;
 }
 
@@ -76,49 +94,64 @@ function sortPairs(ptr: usize, n: i32): void {
   heap.free(tmp);
 }
 
+const CHUNK_HEAD_BYTES: usize = 8;
+const READER_EXPORT = changetype<RunReader>(memory.data(offsetof<RunReader>()));
+
 /**
- * Write every interval of the set to `ptr` (intervalCount pairs). Returns the encoding used:
- * PAIRS_F64 when the largest tick allows it (then every value and every last + 1 is exact),
- * else PAIRS_U64.
+ * Write every interval of the set to `ptr` (intervalCount pairs, maximal: runs that continue
+ * across a chunk edge come out as one). Returns the encoding used: PAIRS_F64 when the largest
+ * tick allows it (then every value and every last + 1 is exact), else PAIRS_U64.
  */
 export function exportPairs(s: usize, ptr: usize): i32 {
   const n = nchunks(s);
   let encoding = PAIRS_F64;
-  if (n > 0) {
-    const ch = chunkAt(s, n - 1);
-    if (load<u64>(pairPtr(ch, clen(ch) - 1), 8) > F64_SAFE_LAST) encoding = PAIRS_U64;
-  }
+  if (n > 0 && chunkLast(s, n - 1) > F64_SAFE_LAST) encoding = PAIRS_U64;
   let out = ptr;
-  for (let c = 0; c < n; c++) {
-    const ch = chunkAt(s, c);
-    const len = clen(ch);
-    if (encoding == PAIRS_U64) {
-      memory.copy(out, pairPtr(ch, 0), <usize>len << 4);
-      out += <usize>len << 4;
-    } else {
-      for (let k = 0; k < len; k++) {
-        const p = pairPtr(ch, k);
-        store<f64>(out, <f64>load<u64>(p));
-        store<f64>(out, <f64>load<u64>(p, 8), 8);
-        out += 16;
+  if (bitmapCount(s) == 0) {
+    for (let c = 0; c < n; c++) {
+      const ch = chunkAt(s, c);
+      const len = clen(ch);
+      if (encoding == PAIRS_U64) {
+        memory.copy(out, pairPtr(ch, 0), <usize>len << 4);
+        out += <usize>len << 4;
+      } else {
+        for (let k = 0; k < len; k++) {
+          const p = pairPtr(ch, k);
+          store<f64>(out, <f64>load<u64>(p));
+          store<f64>(out, <f64>load<u64>(p, 8), 8);
+          out += 16;
+        }
       }
     }
+    return encoding;
+  }
+  const R = READER_EXPORT;
+  for (R.open(s, 0, 0, n); R.ok; R.next()) {
+    if (encoding == PAIRS_U64) {
+      store<u64>(out, R.start);
+      store<u64>(out, R.last, 8);
+    } else {
+      store<f64>(out, <f64>R.start);
+      store<f64>(out, <f64>R.last, 8);
+    }
+    out += 16;
   }
   return encoding;
 }
 
-/** Copy a set (chunk by chunk; the copy's chunks are as full as the source's). */
+/** Copy a set chunk by chunk, bitmaps as bitmaps (the copy's chunks are as full as the source's). */
 export function copyInto(dst: usize, src: usize): void {
+  if (dst == src) return;
   setClear(dst);
   const n = nchunks(src);
   for (let c = 0; c < n; c++) {
-    const ch = chunkAt(src, c);
-    const len = clen(ch);
-    for (let k = 0; k < len; k++) {
-      const p = pairPtr(ch, k);
-      appendUnchecked(dst, load<u64>(p), load<u64>(p, 8));
-    }
+    const from = chunkAt(src, c);
+    const ch = insertChunk(dst, c);
+    memory.copy(ch, from, isBitmap(from) ? CHUNK_BYTES : CHUNK_HEAD_BYTES + (<usize>clen(from) << 4));
+    setKeyAt(dst, c, keyAt(src, c));
   }
+  setCount(dst, intervalCount(src));
+  addBitmapCount(dst, bitmapCount(src));
 }
 
 /** First start and last tick of a non-empty set, or false for an empty one. */
@@ -127,8 +160,7 @@ export let boundLast: u64 = 0;
 export function bounds(s: usize): bool {
   const n = nchunks(s);
   if (n == 0 || intervalCount(s) == 0) return false;
-  boundFirst = load<u64>(pairPtr(chunkAt(s, 0), 0));
-  const ch = chunkAt(s, n - 1);
-  boundLast = load<u64>(pairPtr(ch, clen(ch) - 1), 8);
+  boundFirst = chunkFirst(s, 0);
+  boundLast = chunkLast(s, n - 1);
   return true;
 }

@@ -463,6 +463,11 @@ export class RangeSet implements Iterable<[Tick, Tick]> {
     return `{${parts.join(", ")}}`;
   }
 
+  /** Bitmap chunks in the core's layout of this set (a diagnostic for tests and benchmarks; assembly/dense.ts). */
+  bitmapChunks(): number {
+    return wasm().rsBitmaps?.(this.#handle("RangeSet.bitmapChunks")) ?? 0;
+  }
+
   /** Check the core's invariants; returns 0 or the number of the first broken rule (assembly/errors.ts). */
   checkInvariants(): number {
     return wasm().rsCheck(this.#handle("RangeSet.checkInvariants"));
