@@ -290,10 +290,20 @@ export function findChunk(s: usize, t: u64): i32 {
   const n = nchunks(s);
   if (n == 0) return -1;
   const ka = keyArr(s);
-  if (load<u64>(ka) > t) return -1;
+  const k0 = load<u64>(ka);
+  if (k0 > t) return -1;
   if (n == 1) return 0;
+  // Consecutive bitmap windows (a dense stretch) are keyed k0, k0 + W, k0 + 2W, ...: then the
+  // chunk is (t - k0) / W, checked with two key loads and no search. Elsewhere the guess costs
+  // those two loads of the (cached) key array before the search below.
+  const d = (t - k0) >> 15;
+  if (d < <u64>n) {
+    const g = <i32>d;
+    const kg = ka + (<usize>g << 3);
+    if (load<u64>(kg) <= t && (g + 1 == n || load<u64>(kg, 8) > t)) return g;
+  }
   const end = chunkReach(s, n - 1);
-  return t > end ? n - 1 : gallop(ka, 3, n, t, load<u64>(ka), end);
+  return t > end ? n - 1 : gallop(ka, 3, n, t, k0, end);
 }
 
 /**
@@ -369,6 +379,30 @@ function gallop(p0: usize, shift: i32, len: i32, t: u64, lo: u64, hi: u64): i32 
 }
 
 export function has(s: usize, t: u64): bool {
+  // the consecutive-windows guess of findChunk, spelled out: in a dense stretch a lookup is then
+  // four dependent loads (key, next key, chunk pointer, bit word)
+  const n = nchunks(s);
+  if (n == 0) return false;
+  const ka = keyArr(s);
+  const k0 = load<u64>(ka);
+  if (k0 > t) return false;
+  const d = (t - k0) >> 15;
+  if (d < <u64>n) {
+    const g = <i32>d;
+    const kg = ka + (<usize>g << 3);
+    const key = load<u64>(kg);
+    if (key <= t && (g + 1 == n || load<u64>(kg, 8) > t)) {
+      const ch = chunkAt(s, g);
+      if (isBitmap(ch)) {
+        const off = t - key;
+        return off < BITMAP_TICKS && bitAt(ch, <i32>off);
+      }
+    }
+  }
+  return hasSearched(s, t);
+}
+
+function hasSearched(s: usize, t: u64): bool {
   const c = findChunk(s, t);
   if (c < 0) return false;
   const ch = chunkAt(s, c);
