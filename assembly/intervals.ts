@@ -93,14 +93,6 @@ export const U64_MAX: u64 = 0xFFFF_FFFF_FFFF_FFFF;
 @inline export function bitAt(ch: usize, i: i32): bool {
   return ((load<u64>(ch + CHUNK_HEAD + (<usize>(i >>> 6) << 3)) >> <u64>(i & 63)) & 1) != 0;
 }
-@inline function setBit(ch: usize, i: i32): void {
-  const p = ch + CHUNK_HEAD + (<usize>(i >>> 6) << 3);
-  store<u64>(p, load<u64>(p) | (<u64>1 << <u64>(i & 63)));
-}
-@inline function clearBit(ch: usize, i: i32): void {
-  const p = ch + CHUNK_HEAD + (<usize>(i >>> 6) << 3);
-  store<u64>(p, load<u64>(p) & ~(<u64>1 << <u64>(i & 63)));
-}
 /** Set bits [i, j] (inclusive) of a bitmap chunk; returns how many were clear before. */
 export function setBits(ch: usize, i: i32, j: i32): i32 {
   let added = 0;
@@ -658,13 +650,16 @@ export function addPoint(s: usize, t: u64): void {
   }
 }
 
-/** addPoint for t inside bitmap chunk c's window, at bit `off`. */
+/** addPoint for t inside bitmap chunk c's window, at bit `off`. One word load serves the bit and, but at a word's ends, both neighbours. */
 function bitAdd(s: usize, c: i32, ch: usize, off: i32): void {
-  if (bitAt(ch, off)) return;
-  setBit(ch, off);
+  const p = ch + CHUNK_HEAD + (<usize>(off >>> 6) << 3);
+  const w = load<u64>(p);
+  const b = <u64>(off & 63);
+  if (((w >> b) & 1) != 0) return;
+  store<u64>(p, w | (<u64>1 << b));
   setClen(ch, clen(ch) + 1);
-  const left = off > 0 ? bitAt(ch, off - 1) : edgeBefore(s, c);
-  const right = off < BITMAP_TICKS_I - 1 ? bitAt(ch, off + 1) : edgeAfter(s, c, keyAt(s, c) + (BITMAP_TICKS - 1));
+  const left = b != 0 ? ((w >> (b - 1)) & 1) != 0 : off > 0 ? bitAt(ch, off - 1) : edgeBefore(s, c);
+  const right = b != 63 ? ((w >> (b + 1)) & 1) != 0 : off < BITMAP_TICKS_I - 1 ? bitAt(ch, off + 1) : edgeAfter(s, c, keyAt(s, c) + (BITMAP_TICKS - 1));
   addCount(s, 1 - <i32>left - <i32>right);
 }
 
@@ -737,12 +732,15 @@ export function discardPoint(s: usize, t: u64): void {
   setCount(s, count - 1 + <i32>before + <i32>after);
 }
 
-/** discardPoint for t inside bitmap chunk c's window, at bit `off`. */
+/** discardPoint for t inside bitmap chunk c's window, at bit `off` (one word load, as bitAdd). */
 function bitDiscard(s: usize, c: i32, ch: usize, off: i32): void {
-  if (!bitAt(ch, off)) return;
-  clearBit(ch, off);
-  const left = off > 0 ? bitAt(ch, off - 1) : edgeBefore(s, c);
-  const right = off < BITMAP_TICKS_I - 1 ? bitAt(ch, off + 1) : edgeAfter(s, c, keyAt(s, c) + (BITMAP_TICKS - 1));
+  const p = ch + CHUNK_HEAD + (<usize>(off >>> 6) << 3);
+  const w = load<u64>(p);
+  const b = <u64>(off & 63);
+  if (((w >> b) & 1) == 0) return;
+  store<u64>(p, w & ~(<u64>1 << b));
+  const left = b != 0 ? ((w >> (b - 1)) & 1) != 0 : off > 0 ? bitAt(ch, off - 1) : edgeBefore(s, c);
+  const right = b != 63 ? ((w >> (b + 1)) & 1) != 0 : off < BITMAP_TICKS_I - 1 ? bitAt(ch, off + 1) : edgeAfter(s, c, keyAt(s, c) + (BITMAP_TICKS - 1));
   addCount(s, <i32>left + <i32>right - 1);
   const len = clen(ch) - 1;
   setClen(ch, len);
