@@ -9,7 +9,7 @@
 
 import {
   setClear, nchunks, chunkAt, clen, pairPtr, intervalCount, setCount, chunkFirst, chunkLast, keyAt, setKeyAt, insertChunk,
-  bitmapCount, addBitmapCount, CHUNK_BYTES, RunReader, isBitmap,
+  bitmapCount, addBitmapCount, CHUNK_BYTES, isBitmap, bitsPtr, BITMAP_WORDS, BITMAP_TICKS, U64_MAX,
 } from "./intervals";
 import { emitLayout, denseEnabled, DENSE_MIN } from "./dense";
 import { ERR_PAIR_ORDER } from "./errors";
@@ -95,7 +95,6 @@ function sortPairs(ptr: usize, n: i32): void {
 }
 
 const CHUNK_HEAD_BYTES: usize = 8;
-const READER_EXPORT = changetype<RunReader>(memory.data(offsetof<RunReader>()));
 
 /**
  * Write every interval of the set to `ptr` (intervalCount pairs, maximal: runs that continue
@@ -125,18 +124,76 @@ export function exportPairs(s: usize, ptr: usize): i32 {
     }
     return encoding;
   }
-  const R = READER_EXPORT;
-  for (R.open(s, 0, 0, n); R.ok; R.next()) {
-    if (encoding == PAIRS_U64) {
-      store<u64>(out, R.start);
-      store<u64>(out, R.last, 8);
-    } else {
-      store<f64>(out, <f64>R.start);
-      store<f64>(out, <f64>R.last, 8);
+  // with bitmaps: runs read word by word, in locals, and coalesced across chunk edges through
+  // the pending interval (the RunReader does the same, but through memory: ~10x slower here)
+  xOut = ptr;
+  xU64 = encoding == PAIRS_U64;
+  xHave = false;
+  for (let c = 0; c < n; c++) {
+    const ch = chunkAt(s, c);
+    const len = clen(ch);
+    if (!isBitmap(ch)) {
+      for (let k = 0; k < len; k++) {
+        const p = pairPtr(ch, k);
+        put(load<u64>(p), load<u64>(p, 8));
+      }
+      continue;
     }
-    out += 16;
+    const key = keyAt(s, c);
+    const bits = bitsPtr(ch);
+    let inRun = false;
+    let rs: u64 = 0;
+    for (let w = 0; w < BITMAP_WORDS; w++) {
+      const word = load<u64>(bits + (<usize>w << 3));
+      if (inRun ? word == U64_MAX : word == 0) continue;
+      const wb = key + (<u64>w << 6);
+      let pos: u64 = 0;
+      while (true) {
+        if (!inRun) {
+          const m = word & (U64_MAX << pos);
+          if (m == 0) break;
+          pos = ctz(m);
+          rs = wb + pos;
+          inRun = true;
+        } else {
+          const m = ~word & (U64_MAX << pos);
+          if (m == 0) break;
+          pos = ctz(m);
+          put(rs, wb + pos - 1);
+          inRun = false;
+        }
+      }
+    }
+    if (inRun) put(rs, key + (BITMAP_TICKS - 1));
   }
+  if (xHave) write(xS, xL);
   return encoding;
+}
+
+let xOut: usize = 0;
+let xU64 = false;
+let xHave = false;
+let xS: u64 = 0;
+let xL: u64 = 0;
+
+/** Export one run: joined to the pending interval when it continues it, else the pending one is written. */
+@inline function put(a: u64, l: u64): void {
+  if (xHave && xL != U64_MAX && a == xL + 1) { xL = l; return; }
+  if (xHave) write(xS, xL);
+  xS = a;
+  xL = l;
+  xHave = true;
+}
+
+@inline function write(a: u64, l: u64): void {
+  if (xU64) {
+    store<u64>(xOut, a);
+    store<u64>(xOut, l, 8);
+  } else {
+    store<f64>(xOut, <f64>a);
+    store<f64>(xOut, <f64>l, 8);
+  }
+  xOut += 16;
 }
 
 /** Copy a set chunk by chunk, bitmaps as bitmaps (the copy's chunks are as full as the source's). */
