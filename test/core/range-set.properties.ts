@@ -103,9 +103,9 @@ export function propertySuite(kernel: "simd" | "scalar"): void {
     afterAll(() => {
       wasm().rsSetDense!(1024, 64, 256);
     });
-    universeSuite(DENSE_UNIVERSES, 0.5);
+    universeSuite(DENSE_UNIVERSES, 0.35);
     missingSuite();
-    longSequences(15);
+    longSequences(10);
     mixedLayouts();
     it("laid sets out as bitmaps", () => {
       // of the sets built by random operations (fast-check favours short op lists; range operations
