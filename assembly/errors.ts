@@ -12,3 +12,7 @@ export const INVARIANT_PAIR_ORDER: i32 = 3;
 export const INVARIANT_SORTED_DISJOINT: i32 = 4;
 export const INVARIANT_NOT_ADJACENT: i32 = 5;
 export const INVARIANT_COUNT: i32 = 6;
+/** A bitmap chunk that is misaligned, empty, of an unknown kind, or whose `len` is not its bit count. */
+export const INVARIANT_BITMAP: i32 = 7;
+/** The set header's count of bitmap chunks is wrong. */
+export const INVARIANT_BITMAP_COUNT: i32 = 8;

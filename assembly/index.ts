@@ -12,8 +12,9 @@
 // from the wire's half-open [a, b) and validates before calling.
 
 import {
-  setNew, setFree, setClear, setTake, has, addRange, discardRange, addPoint, discardPoint, intervalCount, check,
+  setNew, setFree, setClear, setTake, has, addRange, discardRange, addPoint, discardPoint, intervalCount, check, bitmapCount,
 } from "./intervals";
+import { setDense } from "./dense";
 import { sweep, union, intersect, difference, neither, equals, count, countCarry, raster, MODE_BUILD, MODE_ANY } from "./merge";
 import { equalsSimd } from "./merge-simd";
 import { importPairs, exportPairs, copyInto, bounds, boundFirst, boundLast, badPair } from "./transfer";
@@ -88,7 +89,19 @@ export function rsUnion(a: usize, b: usize, out: usize): void { union(a, b, out)
 export function rsIntersect(a: usize, b: usize, out: usize): void { intersect(a, b, out); }
 export function rsDifference(a: usize, b: usize, out: usize): void { difference(a, b, out); }
 /** Whether a and b hold the same ticks: the v128 kernel in the SIMD build (merge-simd.ts). */
-export function rsEquals(a: usize, b: usize): bool { return ASC_FEATURE_SIMD ? equalsSimd(a, b) : equals(a, b); }
+export function rsEquals(a: usize, b: usize): bool {
+  // the v128 kernel reads pairs only: sets with bitmap chunks take the generic equals
+  return ASC_FEATURE_SIMD && (bitmapCount(a) | bitmapCount(b)) == 0 ? equalsSimd(a, b) : equals(a, b);
+}
+/**
+ * When point adds and imports make bitmap chunks: a window becomes one when denseMin intervals
+ * start in it (default 1024; 0: never, pairs only as before), and goes back to pairs below
+ * sparseBits ticks (default 64); a point insert into a pair chunk of densifyAt pairs or more checks
+ * its window (default 256, a full chunk about to split). For tests and experiments (dense.ts).
+ */
+export function rsSetDense(denseMin: i32, sparseBits: i32, densifyAt: i32): void { setDense(denseMin, sparseBits, densifyAt); }
+/** Bitmap chunks in s (0: every kernel takes its pairs-only path). */
+export function rsBitmaps(s: usize): i32 { return bitmapCount(s); }
 /** out = [1, ARGS[0]] - present - superseded: a node's missing ticks, in one pass. */
 export function rsMissing(present: usize, superseded: usize, out: usize): void {
   const tick = arg(0);

@@ -19,15 +19,31 @@
 //     +4  capacity  i32     slots in the two arrays below
 //     +8  chunks    usize   -> capacity x u32: chunk pointers, in order
 //     +12 keys      usize   -> capacity x u64: first start of each chunk
-//     +16 count     i32     intervals in the whole set
+//     +16 count     i32     intervals in the whole set (maximal ones, across chunk edges)
+//     +20 bitmaps   i32     bitmap chunks among the chunks (0: the pairs-only fast paths apply)
 //
-//   chunk, CHUNK_BYTES bytes:
-//     +0  len       i32     pairs in use (1..CHUNK_CAP; an empty chunk is removed at once)
+//   chunk, CHUNK_BYTES bytes, of one of two kinds:
+//     +0  len       i32     pairs in use (1..CHUNK_CAP; an empty chunk is removed at once),
+//                           or for a bitmap chunk the ticks set (1..BITMAP_TICKS)
+//     +4  kind      i32     KIND_PAIRS or KIND_BITMAP
 //     +8  pairs     CHUNK_CAP x { start: u64, last: u64 }
+//     +8  bits      BITMAP_WORDS x u64: bit i = tick key + i (bitmap chunks)
+//
+// Bitmap chunks (dense.ts decides when): a window of BITMAP_TICKS ticks aligned to its size, keyed
+// by its base, holding the set's ticks there as bits. One million single-tick intervals take
+// 16 MB as pairs and 244 KB as bitmaps, and a point operation in a bitmap is a bit test; a
+// lookup at random positions then misses the cache once instead of five or six times. Rules:
+//   - a pair chunk never holds a tick inside a bitmap chunk's window;
+//   - pairs stay non-adjacent among themselves (in a chunk and across two pair chunks), but a
+//     bitmap's edge bit may touch a pair or another bitmap's edge bit: a maximal interval may
+//     continue across a chunk edge. `count` still counts maximal intervals, and every reader
+//     that hands intervals out (export, sweeps, equals) coalesces across edges (RunReader).
 
 import {
   INVARIANT_CHUNK_LENGTH, INVARIANT_KEY, INVARIANT_PAIR_ORDER, INVARIANT_SORTED_DISJOINT, INVARIANT_NOT_ADJACENT, INVARIANT_COUNT,
+  INVARIANT_BITMAP, INVARIANT_BITMAP_COUNT,
 } from "./errors";
+import { relayout, maybeDensify, SPARSE_BITS, DENSIFY_AT } from "./dense";
 
 /** Pairs per chunk. 256 pairs = 4 KiB: an insert moves 2 KiB on average. */
 export const CHUNK_CAP: i32 = 256;
@@ -36,7 +52,18 @@ export const CHUNK_LOW: i32 = CHUNK_CAP / 4;
 const CHUNK_HEAD: usize = 8;
 const PAIR: usize = 16;
 export const CHUNK_BYTES: usize = CHUNK_HEAD + <usize>CHUNK_CAP * PAIR;
-export const SET_SIZE: usize = 20;
+export const SET_SIZE: usize = 24;
+export const KIND_PAIRS: i32 = 0;
+export const KIND_BITMAP: i32 = 1;
+/**
+ * Ticks per bitmap chunk: 32768 bits = 4 KiB, the size of a full pair chunk, so both kinds share
+ * one allocation size. Larger windows would hold fewer keys but make a sparse window cost more
+ * and a conversion move more; roaring's containers are 2^16 bits (8 KiB).
+ */
+export const BITMAP_TICKS: u64 = 32768;
+export const BITMAP_WORDS: i32 = 512;
+export const WINDOW_MASK: u64 = ~(BITMAP_TICKS - 1);
+const BITMAP_TICKS_I: i32 = 32768;
 export const U64_MAX: u64 = 0xFFFF_FFFF_FFFF_FFFF;
 
 // ---- raw accessors (unchecked: callers keep indices in range) ----
@@ -48,14 +75,62 @@ export const U64_MAX: u64 = 0xFFFF_FFFF_FFFF_FFFF;
 @inline function keyArr(s: usize): usize { return load<usize>(s, 12); }
 @inline export function intervalCount(s: usize): i32 { return load<i32>(s, 16); }
 @inline export function addCount(s: usize, d: i32): void { store<i32>(s, load<i32>(s, 16) + d, 16); }
+@inline export function setCount(s: usize, n: i32): void { store<i32>(s, n, 16); }
+@inline export function bitmapCount(s: usize): i32 { return load<i32>(s, 20); }
+@inline export function addBitmapCount(s: usize, d: i32): void { store<i32>(s, load<i32>(s, 20) + d, 20); }
 
 @inline export function chunkAt(s: usize, c: i32): usize { return <usize>load<u32>(chunkArr(s) + (<usize>c << 2)); }
-@inline function setChunkAt(s: usize, c: i32, p: usize): void { store<u32>(chunkArr(s) + (<usize>c << 2), <u32>p); }
-@inline function keyAt(s: usize, c: i32): u64 { return load<u64>(keyArr(s) + (<usize>c << 3)); }
+@inline export function setChunkAt(s: usize, c: i32, p: usize): void { store<u32>(chunkArr(s) + (<usize>c << 2), <u32>p); }
+@inline export function keyAt(s: usize, c: i32): u64 { return load<u64>(keyArr(s) + (<usize>c << 3)); }
 @inline export function setKeyAt(s: usize, c: i32, k: u64): void { store<u64>(keyArr(s) + (<usize>c << 3), k); }
 
 @inline export function clen(ch: usize): i32 { return load<i32>(ch); }
 @inline export function setClen(ch: usize, n: i32): void { store<i32>(ch, n); }
+@inline export function isBitmap(ch: usize): bool { return load<i32>(ch, 4) == KIND_BITMAP; }
+@inline export function setKind(ch: usize, k: i32): void { store<i32>(ch, k, 4); }
+/** Address of the bitmap words of a bitmap chunk. */
+@inline export function bitsPtr(ch: usize): usize { return ch + CHUNK_HEAD; }
+@inline export function bitAt(ch: usize, i: i32): bool {
+  return ((load<u64>(ch + CHUNK_HEAD + (<usize>(i >>> 6) << 3)) >> <u64>(i & 63)) & 1) != 0;
+}
+/** Set bits [i, j] (inclusive) of a bitmap chunk; returns how many were clear before. */
+export function setBits(ch: usize, i: i32, j: i32): i32 {
+  let added = 0;
+  const w0 = i >>> 6, w1 = j >>> 6;
+  for (let w = w0; w <= w1; w++) {
+    let m: u64 = U64_MAX;
+    if (w == w0) m &= U64_MAX << <u64>(i & 63);
+    if (w == w1) m &= U64_MAX >> <u64>(63 - (j & 63));
+    const p = ch + CHUNK_HEAD + (<usize>w << 3);
+    const v = load<u64>(p);
+    added += <i32>popcnt(m & ~v);
+    store<u64>(p, v | m);
+  }
+  return added;
+}
+/** First tick of a chunk (a bitmap's lowest set bit). */
+export function chunkFirst(s: usize, c: i32): u64 {
+  const ch = chunkAt(s, c);
+  if (!isBitmap(ch)) return startAt(ch, 0);
+  const b = bitsPtr(ch);
+  let w = 0;
+  while (load<u64>(b + (<usize>w << 3)) == 0) w++;
+  return keyAt(s, c) + (<u64>w << 6) + ctz(load<u64>(b + (<usize>w << 3)));
+}
+/** Last tick of a chunk (a bitmap's highest set bit). */
+export function chunkLast(s: usize, c: i32): u64 {
+  const ch = chunkAt(s, c);
+  if (!isBitmap(ch)) return lastAt(ch, clen(ch) - 1);
+  const b = bitsPtr(ch);
+  let w = BITMAP_WORDS - 1;
+  while (load<u64>(b + (<usize>w << 3)) == 0) w--;
+  return keyAt(s, c) + (<u64>w << 6) + (63 - clz(load<u64>(b + (<usize>w << 3))));
+}
+/** The highest tick a chunk may hold: a bitmap's window end, a pair chunk's last tick. */
+export function chunkReach(s: usize, c: i32): u64 {
+  const ch = chunkAt(s, c);
+  return isBitmap(ch) ? keyAt(s, c) + (BITMAP_TICKS - 1) : lastAt(ch, clen(ch) - 1);
+}
 /** Address of pair k of a chunk. */
 @inline export function pairPtr(ch: usize, k: i32): usize { return ch + CHUNK_HEAD + (<usize>k << 4); }
 @inline export function startAt(ch: usize, k: i32): u64 { return load<u64>(pairPtr(ch, k)); }
@@ -78,6 +153,7 @@ export function setNew(): usize {
   store<usize>(s, heap.alloc(<usize>cap << 2), 8);
   store<usize>(s, heap.alloc(<usize>cap << 3), 12);
   store<i32>(s, 0, 16);
+  store<i32>(s, 0, 20);
   return s;
 }
 
@@ -86,6 +162,7 @@ export function setClear(s: usize): void {
   for (let c = 0; c < n; c++) heap.free(chunkAt(s, c));
   setNchunks(s, 0);
   store<i32>(s, 0, 16);
+  store<i32>(s, 0, 20);
 }
 
 export function setFree(s: usize): void {
@@ -107,9 +184,10 @@ export function setTake(a: usize, b: usize): void {
   store<usize>(b, heap.alloc(<usize>cap << 2), 8);
   store<usize>(b, heap.alloc(<usize>cap << 3), 12);
   store<i32>(b, 0, 16);
+  store<i32>(b, 0, 20);
 }
 
-function ensureCapacity(s: usize, want: i32): void {
+export function ensureCapacity(s: usize, want: i32): void {
   let cap = capacity(s);
   if (want <= cap) return;
   while (cap < want) cap <<= 1;
@@ -127,16 +205,21 @@ export function insertChunk(s: usize, c: i32): usize {
   memory.copy(ka + (<usize>(c + 1) << 3), ka + (<usize>c << 3), <usize>(n - c) << 3);
   const ch = heap.alloc(CHUNK_BYTES);
   setClen(ch, 0);
+  setKind(ch, KIND_PAIRS);
   setChunkAt(s, c, ch);
   setNchunks(s, n + 1);
   return ch;
 }
 
 /** Free chunks [c1, c2) and close the gap. */
-function removeChunks(s: usize, c1: i32, c2: i32): void {
+export function removeChunks(s: usize, c1: i32, c2: i32): void {
   if (c2 <= c1) return;
   const n = nchunks(s);
-  for (let c = c1; c < c2; c++) heap.free(chunkAt(s, c));
+  for (let c = c1; c < c2; c++) {
+    const ch = chunkAt(s, c);
+    if (isBitmap(ch)) addBitmapCount(s, -1);
+    heap.free(ch);
+  }
   const ca = chunkArr(s), ka = keyArr(s);
   memory.copy(ca + (<usize>c1 << 2), ca + (<usize>c2 << 2), <usize>(n - c2) << 2);
   memory.copy(ka + (<usize>c1 << 3), ka + (<usize>c2 << 3), <usize>(n - c2) << 3);
@@ -158,6 +241,7 @@ function splitChunk(s: usize, c: i32): void {
 /** Merge chunk c into a neighbour when both are small; removes c if it is empty. */
 function rebalance(s: usize, c: i32): void {
   const ch = chunkAt(s, c);
+  if (isBitmap(ch)) return;
   const len = clen(ch);
   if (len == 0) { removeChunks(s, c, c + 1); return; }
   if (len >= CHUNK_LOW) return;
@@ -165,7 +249,7 @@ function rebalance(s: usize, c: i32): void {
   if (c + 1 < n) {
     const nx = chunkAt(s, c + 1);
     const nl = clen(nx);
-    if (len + nl <= CHUNK_CAP / 2) {
+    if (!isBitmap(nx) && len + nl <= CHUNK_CAP / 2) {
       memory.copy(pairPtr(ch, len), pairPtr(nx, 0), <usize>nl << 4);
       setClen(ch, len + nl);
       removeChunks(s, c + 1, c + 2);
@@ -175,7 +259,7 @@ function rebalance(s: usize, c: i32): void {
   if (c > 0) {
     const pv = chunkAt(s, c - 1);
     const pl = clen(pv);
-    if (len + pl <= CHUNK_CAP / 2) {
+    if (!isBitmap(pv) && len + pl <= CHUNK_CAP / 2) {
       memory.copy(pairPtr(pv, pl), pairPtr(ch, 0), <usize>len << 4);
       setClen(pv, len + pl);
       removeChunks(s, c, c + 1);
@@ -190,30 +274,48 @@ export let locC: i32 = 0;
 export let locK: i32 = -1;
 
 /**
+ * The last chunk whose key is <= t, or -1 when every key is > t (or the set is empty). Guided by
+ * the spread of the keys (first key .. the last chunk's reach), then galloping and binary search
+ * (see gallop).
+ */
+export function findChunk(s: usize, t: u64): i32 {
+  const n = nchunks(s);
+  if (n == 0) return -1;
+  const ka = keyArr(s);
+  const k0 = load<u64>(ka);
+  if (k0 > t) return -1;
+  if (n == 1) return 0;
+  // Consecutive bitmap windows (a dense stretch) are keyed k0, k0 + W, k0 + 2W, ...: then the
+  // chunk is (t - k0) / W, checked with two key loads and no search. Elsewhere the guess costs
+  // those two loads of the (cached) key array before the search below.
+  const d = (t - k0) >> 15;
+  if (d < <u64>n) {
+    const g = <i32>d;
+    const kg = ka + (<usize>g << 3);
+    if (load<u64>(kg) <= t && (g + 1 == n || load<u64>(kg, 8) > t)) return g;
+  }
+  const end = chunkReach(s, n - 1);
+  return t > end ? n - 1 : gallop(ka, 3, n, t, k0, end);
+}
+
+/**
  * Find the last interval whose start is <= t. Sets locC/locK; locK = -1 (with locC = 0) when
- * every start is > t or the set is empty. O(log n): two binary searches.
+ * every start is > t or the set is empty. O(log n): two binary searches. Pair chunks only: the
+ * callers (the range operations, the pairs-only kernels) first make sure that no bitmap chunk
+ * lies where they look (see pairsAround).
  */
 export function locate(s: usize, t: u64): void {
-  const n = nchunks(s);
   locC = 0; locK = -1;
-  if (n == 0) return;
-  // last chunk whose key <= t: guided by the spread of the keys (first key .. last pair's
-  // last), then galloping and binary search (see searchGuided)
-  const ka = keyArr(s);
-  if (load<u64>(ka) > t) return;
-  let lo = 0;
-  if (n > 1) {
-    const lastCh = chunkAt(s, n - 1);
-    const end = lastAt(lastCh, clen(lastCh) - 1);
-    lo = t > end ? n - 1 : gallop(ka, 3, n, t, load<u64>(ka), end);
-  }
+  const lo = findChunk(s, t);
+  if (lo < 0) return;
+  const n = nchunks(s);
   const ch = chunkAt(s, lo);
   locC = lo;
   locK = lo + 1 < n ? searchGuided(ch, t, keyAt(s, lo), keyAt(s, lo + 1)) : searchChunk(ch, t, 0, clen(ch) - 1);
 }
 
 /** Last pair in [a, b] of a chunk whose start is <= t; start(a) <= t. Binary search. */
-function searchChunk(ch: usize, t: u64, a: i32, b: i32): i32 {
+export function searchChunk(ch: usize, t: u64, a: i32, b: i32): i32 {
   const p0 = pairPtr(ch, 0);
   while (a < b) {
     const mid = (a + b + 1) >> 1;
@@ -230,7 +332,7 @@ function searchChunk(ch: usize, t: u64, a: i32, b: i32): i32 {
  * usually lands on the right line of an evenly spread chunk. However uneven the chunk, the
  * gallop plus binary search costs at most about twice the plain binary search's probes.
  */
-function searchGuided(ch: usize, t: u64, lo: u64, hi: u64): i32 {
+export function searchGuided(ch: usize, t: u64, lo: u64, hi: u64): i32 {
   const len = clen(ch);
   if (len <= 4) return searchChunk(ch, t, 0, len - 1);
   return gallop(pairPtr(ch, 0), 4, len, t, lo, hi);
@@ -269,9 +371,58 @@ function gallop(p0: usize, shift: i32, len: i32, t: u64, lo: u64, hi: u64): i32 
 }
 
 export function has(s: usize, t: u64): bool {
-  locate(s, t);
-  if (locK < 0) return false;
-  return lastAt(chunkAt(s, locC), locK) >= t;
+  // the consecutive-windows guess of findChunk, spelled out: in a dense stretch a lookup is then
+  // four dependent loads (key, next key, chunk pointer, bit word)
+  const n = nchunks(s);
+  if (n == 0) return false;
+  const ka = keyArr(s);
+  const k0 = load<u64>(ka);
+  if (k0 > t) return false;
+  const d = (t - k0) >> 15;
+  if (d < <u64>n) {
+    const g = <i32>d;
+    const kg = ka + (<usize>g << 3);
+    const key = load<u64>(kg);
+    if (key <= t && (g + 1 == n || load<u64>(kg, 8) > t)) {
+      const ch = chunkAt(s, g);
+      if (isBitmap(ch)) {
+        const off = t - key;
+        return off < BITMAP_TICKS && bitAt(ch, <i32>off);
+      }
+    }
+  }
+  return hasSearched(s, t);
+}
+
+function hasSearched(s: usize, t: u64): bool {
+  const c = findChunk(s, t);
+  if (c < 0) return false;
+  const ch = chunkAt(s, c);
+  const key = keyAt(s, c);
+  if (isBitmap(ch)) {
+    const off = t - key;
+    return off < BITMAP_TICKS && bitAt(ch, <i32>off);
+  }
+  const k = c + 1 < nchunks(s) ? searchGuided(ch, t, key, keyAt(s, c + 1)) : searchChunk(ch, t, 0, clen(ch) - 1);
+  return lastAt(ch, k) >= t;
+}
+
+/** Whether tick key(c) - 1 is in the set, read from chunk c - 1 (for chunk c's edge). */
+function edgeBefore(s: usize, c: i32): bool {
+  if (c == 0) return false;
+  const key = keyAt(s, c);
+  if (key == 0) return false;
+  const pv = chunkAt(s, c - 1);
+  if (!isBitmap(pv)) return lastAt(pv, clen(pv) - 1) == key - 1;
+  return keyAt(s, c - 1) + BITMAP_TICKS == key && bitAt(pv, BITMAP_TICKS_I - 1);
+}
+
+/** Whether tick t + 1 (just after chunk c's reach t) is the first tick of chunk c + 1. */
+function edgeAfter(s: usize, c: i32, t: u64): bool {
+  if (t == U64_MAX || c + 1 >= nchunks(s)) return false;
+  const nx = chunkAt(s, c + 1);
+  if (!isBitmap(nx)) return startAt(nx, 0) == t + 1;
+  return keyAt(s, c + 1) == t + 1 && bitAt(nx, 0);
 }
 
 // ---- positional splice ----
@@ -356,8 +507,31 @@ function after(s: usize, c: i32, k: i32): void {
   nextC = c + 1; nextK = 0;
 }
 
+/**
+ * Before a range operation on [a, l] in a set with bitmap chunks: turn every bitmap chunk the
+ * pair logic below could look at (from the chunk holding a - 1 to the one after the chunk
+ * holding l + 1) back into pairs, so that the range operations stay the pairs-only code they
+ * were. Every change of adjacency a range operation makes involves ticks in [a - 1, l + 1], and
+ * those are all in pair chunks afterwards. Dense windows come back at the next chunk split
+ * (addPoint); range operations are rare next to point operations in a node.
+ */
+function pairsAround(s: usize, a: u64, l: u64): void {
+  if (bitmapCount(s) == 0) return;
+  let c1 = findChunk(s, a == 0 ? 0 : a - 1);
+  if (c1 < 0) c1 = 0;
+  let c2 = findChunk(s, l == U64_MAX ? l : l + 1) + 2;
+  const n = nchunks(s);
+  if (c2 > n) c2 = n;
+  if (c1 >= c2) return;
+  let any = false;
+  for (let c = c1; c < c2; c++) if (isBitmap(chunkAt(s, c))) { any = true; break; }
+  if (any) relayout(s, c1, c2, false);
+}
+
 /** Add [a, l] (a <= l). */
 export function addRange(s: usize, a: u64, l: u64): void {
+  if (a == l) { addPoint(s, a); return; }
+  pairsAround(s, a, l);
   // Fast path: past the end of the set, the common case of ticks arriving in order.
   const n = nchunks(s);
   if (n == 0) {
@@ -365,12 +539,14 @@ export function addRange(s: usize, a: u64, l: u64): void {
     return;
   }
   const lastCh = chunkAt(s, n - 1);
-  const lastK = clen(lastCh) - 1;
-  const ll = lastAt(lastCh, lastK);
-  if (a > ll) {
-    if (a == ll + 1) store<u64>(pairPtr(lastCh, lastK), l, 8); // extends the last interval
-    else appendUnchecked(s, a, l);
-    return;
+  if (!isBitmap(lastCh)) {
+    const lastK = clen(lastCh) - 1;
+    const ll = lastAt(lastCh, lastK);
+    if (a > ll) {
+      if (a == ll + 1) store<u64>(pairPtr(lastCh, lastK), l, 8); // extends the last interval
+      else appendUnchecked(s, a, l);
+      return;
+    }
   }
   // i: first interval that overlaps or touches [a, l] from the left.
   locate(s, a);
@@ -413,61 +589,137 @@ function removePair(s: usize, c: i32, k: i32): void {
 }
 
 /**
- * Add one tick: one search, then at most one pair inserted or removed. The general addRange
- * searches twice and goes through splice(); a point add is the hot path of a live node.
+ * Add one tick: one search, then at most one pair inserted or removed, or one bit set. The
+ * general addRange searches twice and goes through splice(); a point add is the hot path of a
+ * live node. The interval count changes by 1 - (t - 1 in the set) - (t + 1 in the set).
  */
 export function addPoint(s: usize, t: u64): void {
   const n = nchunks(s);
   if (n == 0) { appendUnchecked(s, t, t); return; }
   const lastCh = chunkAt(s, n - 1);
-  const lastK = clen(lastCh) - 1;
-  const ll = lastAt(lastCh, lastK);
-  if (t > ll) {
-    // past the end: ticks arriving in order
-    if (t == ll + 1) store<u64>(pairPtr(lastCh, lastK), t, 8);
-    else appendUnchecked(s, t, t);
+  if (!isBitmap(lastCh)) {
+    const lastK = clen(lastCh) - 1;
+    const ll = lastAt(lastCh, lastK);
+    if (t > ll) {
+      // past the end: ticks arriving in order
+      if (t == ll + 1) store<u64>(pairPtr(lastCh, lastK), t, 8);
+      else appendUnchecked(s, t, t);
+      return;
+    }
+  }
+  const c = findChunk(s, t);
+  if (c < 0) { gapAdd(s, -1, t); return; }
+  const ch = chunkAt(s, c);
+  if (isBitmap(ch)) {
+    const off = t - keyAt(s, c);
+    if (off < BITMAP_TICKS) bitAdd(s, c, ch, <i32>off);
+    else gapAdd(s, c, t);
     return;
   }
-  locate(s, t);
-  const c = locC, k = locK;
-  let left = false;
-  if (k >= 0) {
-    const l = lastAt(chunkAt(s, c), k);
-    if (l >= t) return; // already in
-    left = l + 1 == t;
+  // a pair chunk whose key is <= t: pair k holds or precedes t
+  const k = c + 1 < n ? searchGuided(ch, t, keyAt(s, c), keyAt(s, c + 1)) : searchChunk(ch, t, 0, clen(ch) - 1);
+  const l = lastAt(ch, k);
+  if (l >= t) return; // already in
+  const left = l + 1 == t;
+  const len = clen(ch);
+  let right = false;      // t + 1 starts the next pair (in this chunk or the next pair chunk)
+  let rightBit = false;   // t + 1 is the first bit of the next chunk, a bitmap
+  let nc = c, nk = k + 1;
+  if (nk < len) right = startAt(ch, nk) == t + 1;
+  else if (c + 1 < n) {
+    nc = c + 1; nk = 0;
+    const nx = chunkAt(s, nc);
+    if (isBitmap(nx)) rightBit = edgeAfter(s, c, t);
+    else right = startAt(nx, 0) == t + 1;
   }
-  // the next interval exists: t <= ll, and t is not inside any interval
-  let nc: i32, nk: i32;
-  if (k < 0) { nc = 0; nk = 0; } else { nextPos(s, c, k); nc = nextC; nk = nextK; }
-  const nch = chunkAt(s, nc);
-  const right = startAt(nch, nk) == t + 1;
   if (left && right) {
     // t joins two intervals: the left one takes the right one's end, the right one goes
-    store<u64>(pairPtr(chunkAt(s, c), k), lastAt(nch, nk), 8);
+    store<u64>(pairPtr(ch, k), lastAt(chunkAt(s, nc), nk), 8);
     removePair(s, nc, nk);
   } else if (left) {
-    store<u64>(pairPtr(chunkAt(s, c), k), t, 8);
+    store<u64>(pairPtr(ch, k), t, 8);
+    if (rightBit) addCount(s, -1); // joined to the bitmap's first run
   } else if (right) {
+    const nch = chunkAt(s, nc);
     store<u64>(pairPtr(nch, nk), t);
     if (nk == 0) setKeyAt(s, nc, t);
-  } else if (k < 0) {
-    spliceInChunk(s, 0, 0, 0, 1, t, t, 0, 0);
   } else {
+    if (len >= DENSIFY_AT && maybeDensify(s, c, t)) return; // t went into a new bitmap
     spliceInChunk(s, c, k + 1, k + 1, 1, t, t, 0, 0);
+    if (rightBit) addCount(s, -1);
   }
 }
 
-/** Remove one tick: one search, then at most one pair inserted or removed. */
-export function discardPoint(s: usize, t: u64): void {
-  if (nchunks(s) == 0) return;
-  locate(s, t);
-  const c = locC, k = locK;
-  if (k < 0) return;
+/** addPoint for t inside bitmap chunk c's window, at bit `off`. One word load serves the bit and, but at a word's ends, both neighbours. */
+function bitAdd(s: usize, c: i32, ch: usize, off: i32): void {
+  const p = ch + CHUNK_HEAD + (<usize>(off >>> 6) << 3);
+  const w = load<u64>(p);
+  const b = <u64>(off & 63);
+  if (((w >> b) & 1) != 0) return;
+  store<u64>(p, w | (<u64>1 << b));
+  setClen(ch, clen(ch) + 1);
+  const left = b != 0 ? ((w >> (b - 1)) & 1) != 0 : off > 0 ? bitAt(ch, off - 1) : edgeBefore(s, c);
+  const right = b != 63 ? ((w >> (b + 1)) & 1) != 0 : off < BITMAP_TICKS_I - 1 ? bitAt(ch, off + 1) : edgeAfter(s, c, keyAt(s, c) + (BITMAP_TICKS - 1));
+  addCount(s, 1 - <i32>left - <i32>right);
+}
+
+/**
+ * addPoint for t outside every window and pair chunk: after chunk c (a bitmap whose window ends
+ * before t; -1: before the first chunk) and before chunk c + 1. t extends the next pair chunk's
+ * first pair, goes in front of it, or starts a pair chunk of its own.
+ */
+function gapAdd(s: usize, c: i32, t: u64): void {
+  const n = nchunks(s);
+  const left = c >= 0 && t - keyAt(s, c) == BITMAP_TICKS && bitAt(chunkAt(s, c), BITMAP_TICKS_I - 1);
+  const nc = c + 1;
+  if (nc < n && !isBitmap(chunkAt(s, nc))) {
+    const nx = chunkAt(s, nc);
+    if (startAt(nx, 0) == t + 1) {
+      store<u64>(pairPtr(nx, 0), t);
+      setKeyAt(s, nc, t);
+      addCount(s, -<i32>left);
+      return;
+    }
+    if (clen(nx) >= DENSIFY_AT && maybeDensify(s, nc, t)) return;
+    spliceInChunk(s, nc, 0, 0, 1, t, t, 0, 0);
+    addCount(s, -<i32>left);
+    return;
+  }
+  const right = nc < n && rightBitAt(s, nc, t);
+  const ch = insertChunk(s, nc);
+  setPair(ch, 0, t, t);
+  setClen(ch, 1);
+  setKeyAt(s, nc, t);
+  addCount(s, 1 - <i32>left - <i32>right);
+}
+
+/** Whether chunk c is a bitmap whose first bit is tick t + 1. */
+function rightBitAt(s: usize, c: i32, t: u64): bool {
   const ch = chunkAt(s, c);
+  return t != U64_MAX && isBitmap(ch) && keyAt(s, c) == t + 1 && bitAt(ch, 0);
+}
+
+/** Remove one tick: one search, then at most one pair inserted or removed, or one bit cleared. */
+export function discardPoint(s: usize, t: u64): void {
+  const c = findChunk(s, t);
+  if (c < 0) return;
+  const ch = chunkAt(s, c);
+  if (isBitmap(ch)) {
+    const off = t - keyAt(s, c);
+    if (off < BITMAP_TICKS) bitDiscard(s, c, ch, <i32>off);
+    return;
+  }
+  const n = nchunks(s);
+  const len = clen(ch);
+  const k = c + 1 < n ? searchGuided(ch, t, keyAt(s, c), keyAt(s, c + 1)) : searchChunk(ch, t, 0, len - 1);
   const a = startAt(ch, k), l = lastAt(ch, k);
   if (l < t) return; // not in
-  if (a == l) { removePair(s, c, k); return; }
-  if (a == t) {
+  // a pair's neighbours are pairs it does not touch, or a bitmap edge it may touch
+  const before = a < t || (k == 0 && edgeBefore(s, c));
+  const after = l > t || (k == len - 1 && edgeAfter(s, c, t));
+  const count = intervalCount(s);
+  if (a == l) removePair(s, c, k);
+  else if (a == t) {
     store<u64>(pairPtr(ch, k), t + 1);
     if (k == 0) setKeyAt(s, c, t + 1);
   } else if (l == t) {
@@ -477,11 +729,30 @@ export function discardPoint(s: usize, t: u64): void {
     store<u64>(pairPtr(ch, k), t - 1, 8);
     spliceInChunk(s, c, k + 1, k + 1, 1, t + 1, l, 0, 0);
   }
+  setCount(s, count - 1 + <i32>before + <i32>after);
+}
+
+/** discardPoint for t inside bitmap chunk c's window, at bit `off` (one word load, as bitAdd). */
+function bitDiscard(s: usize, c: i32, ch: usize, off: i32): void {
+  const p = ch + CHUNK_HEAD + (<usize>(off >>> 6) << 3);
+  const w = load<u64>(p);
+  const b = <u64>(off & 63);
+  if (((w >> b) & 1) == 0) return;
+  store<u64>(p, w & ~(<u64>1 << b));
+  const left = b != 0 ? ((w >> (b - 1)) & 1) != 0 : off > 0 ? bitAt(ch, off - 1) : edgeBefore(s, c);
+  const right = b != 63 ? ((w >> (b + 1)) & 1) != 0 : off < BITMAP_TICKS_I - 1 ? bitAt(ch, off + 1) : edgeAfter(s, c, keyAt(s, c) + (BITMAP_TICKS - 1));
+  addCount(s, <i32>left + <i32>right - 1);
+  const len = clen(ch) - 1;
+  setClen(ch, len);
+  if (len == 0) removeChunks(s, c, c + 1);
+  else if (len < SPARSE_BITS) relayout(s, c, c + 1, false);
 }
 
 /** Remove [a, l] (a <= l). */
 export function discardRange(s: usize, a: u64, l: u64): void {
+  if (a == l) { discardPoint(s, a); return; }
   if (nchunks(s) == 0) return;
+  pairsAround(s, a, l);
   locate(s, a);
   let ic: i32, ik: i32;
   if (locK >= 0 && lastAt(chunkAt(s, locC), locK) >= a) { ic = locC; ik = locK; }
@@ -512,7 +783,7 @@ export function appendUnchecked(s: usize, a: u64, l: u64): void {
   const n = nchunks(s);
   let ch: usize;
   let c = n - 1;
-  if (n == 0 || clen(ch = chunkAt(s, c)) == CHUNK_CAP) {
+  if (n == 0 || clen(ch = chunkAt(s, c)) == CHUNK_CAP || isBitmap(ch)) {
     c = n;
     ch = insertChunk(s, c);
     setKeyAt(s, c, a);
@@ -526,7 +797,7 @@ export function appendUnchecked(s: usize, a: u64, l: u64): void {
 /** Append [a, l], merging with the last interval when they touch or overlap; a >= last start. */
 export function appendMerge(s: usize, a: u64, l: u64): void {
   const n = nchunks(s);
-  if (n > 0) {
+  if (n > 0 && !isBitmap(chunkAt(s, n - 1))) {
     const ch = chunkAt(s, n - 1);
     const k = clen(ch) - 1;
     const pl = lastAt(ch, k);
@@ -540,33 +811,225 @@ export function appendMerge(s: usize, a: u64, l: u64): void {
 
 // ---- checks ----
 
+// ---- layout changes (dense.ts) ----
+
 /**
- * Verify every invariant: sorted, disjoint, non-adjacent, start <= last, keys equal first
- * starts, chunk lengths in 1..CHUNK_CAP, the interval count. Returns 0 or the number of the
- * first rule broken (errors.ts).
+ * Put set t's chunks in place of chunks [c1, c2) of s (which are freed) and free t's header:
+ * t's chunks must hold what [c1, c2) held, laid out differently, so the count stays.
+ */
+export function replaceChunks(s: usize, c1: i32, c2: i32, t: usize): void {
+  removeChunks(s, c1, c2);
+  const m = nchunks(t);
+  const n = nchunks(s);
+  ensureCapacity(s, n + m);
+  const ca = chunkArr(s), ka = keyArr(s);
+  memory.copy(ca + (<usize>(c1 + m) << 2), ca + (<usize>c1 << 2), <usize>(n - c1) << 2);
+  memory.copy(ka + (<usize>(c1 + m) << 3), ka + (<usize>c1 << 3), <usize>(n - c1) << 3);
+  memory.copy(ca + (<usize>c1 << 2), chunkArr(t), <usize>m << 2);
+  memory.copy(ka + (<usize>c1 << 3), keyArr(t), <usize>m << 3);
+  setNchunks(s, n + m);
+  addBitmapCount(s, bitmapCount(t));
+  heap.free(chunkArr(t));
+  heap.free(keyArr(t));
+  heap.free(t);
+}
+
+/**
+ * Between pair chunks c - 1 and c, join a last pair and a first pair that touch (a relayout can
+ * leave them so where a bitmap between them became pairs). The ticks stay, so does the count.
+ * Returns whether chunk c emptied and was removed.
+ */
+export function joinEdge(s: usize, c: i32): bool {
+  if (c <= 0 || c >= nchunks(s)) return false;
+  const pv = chunkAt(s, c - 1), ch = chunkAt(s, c);
+  if (isBitmap(pv) || isBitmap(ch)) return false;
+  const pk = clen(pv) - 1;
+  const pl = lastAt(pv, pk);
+  if (pl == U64_MAX || startAt(ch, 0) != pl + 1) return false;
+  store<u64>(pairPtr(pv, pk), lastAt(ch, 0), 8);
+  const len = clen(ch);
+  if (len == 1) { removeChunks(s, c, c + 1); return true; }
+  memory.copy(pairPtr(ch, 0), pairPtr(ch, 1), <usize>(len - 1) << 4);
+  setClen(ch, len - 1);
+  syncKey(s, c);
+  return false;
+}
+
+/** Append an empty bitmap chunk keyed `base` to the end of s. */
+export function appendBitmap(s: usize, base: u64): usize {
+  const c = nchunks(s);
+  const ch = insertChunk(s, c);
+  setKind(ch, KIND_BITMAP);
+  memory.fill(bitsPtr(ch), 0, <usize>BITMAP_WORDS << 3);
+  setKeyAt(s, c, base);
+  addBitmapCount(s, 1);
+  return ch;
+}
+
+// ---- reading maximal intervals ----
+
+/**
+ * Reads a set's maximal intervals in order: the pairs of pair chunks and the runs of bitmap
+ * chunks, coalescing a run that continues across a chunk edge. After open() or next(), `ok` says
+ * whether [start, last] holds an interval. Lives in static memory (see the instances below).
+ */
+@unmanaged export class RunReader {
+  s: usize;
+  n: i32;        // one past the last chunk to read
+  c: i32;        // current chunk
+  ch: usize;
+  key: u64;
+  bit: bool;     // the current chunk is a bitmap
+  p: usize;      // pairs: the next pair
+  end: usize;    // pairs: one past the last pair
+  bi: i32;       // bitmap: the next bit to scan
+  rawOk: bool;   // a raw run (one pair or one run of bits) is waiting in rawS / rawL
+  rawS: u64;
+  rawL: u64;
+  ok: bool;
+  start: u64;
+  last: u64;
+
+  /** Read chunks [c, n) from chunk c's pair k (or bit k for a bitmap). */
+  open(s: usize, c: i32, k: i32, n: i32): void {
+    this.s = s;
+    this.n = n;
+    this.enter(c, k);
+    this.fetch();
+    this.next();
+  }
+
+  /** Read the whole set from the first interval that holds or follows lo (clipped to start at lo). */
+  seek(s: usize, lo: u64): void {
+    const n = nchunks(s);
+    const c = findChunk(s, lo);
+    if (c < 0) { this.open(s, 0, 0, n); return; }
+    const ch = chunkAt(s, c);
+    const key = keyAt(s, c);
+    if (isBitmap(ch)) {
+      const off = lo - key;
+      if (off >= BITMAP_TICKS) this.open(s, c + 1, 0, n);
+      else this.open(s, c, <i32>off, n);
+      return;
+    }
+    let k = c + 1 < n ? searchGuided(ch, lo, key, keyAt(s, c + 1)) : searchChunk(ch, lo, 0, clen(ch) - 1);
+    if (lastAt(ch, k) < lo) k++;
+    this.open(s, c, k, n);
+    if (this.ok && this.start < lo) this.start = lo;
+  }
+
+  enter(c: i32, k: i32): void {
+    this.c = c;
+    if (c >= this.n) return;
+    const ch = chunkAt(this.s, c);
+    this.ch = ch;
+    this.key = keyAt(this.s, c);
+    this.bit = isBitmap(ch);
+    if (this.bit) this.bi = k;
+    else { this.p = pairPtr(ch, k); this.end = pairPtr(ch, clen(ch)); }
+  }
+
+  fetch(): void {
+    while (this.c < this.n) {
+      if (!this.bit) {
+        if (this.p < this.end) {
+          this.rawS = load<u64>(this.p);
+          this.rawL = load<u64>(this.p, 8);
+          this.p += 16;
+          this.rawOk = true;
+          return;
+        }
+      } else if (this.bi < BITMAP_TICKS_I) {
+        const b = bitsPtr(this.ch);
+        let w = this.bi >>> 6;
+        let word = load<u64>(b + (<usize>w << 3)) & (U64_MAX << <u64>(this.bi & 63));
+        while (word == 0 && ++w < BITMAP_WORDS) word = load<u64>(b + (<usize>w << 3));
+        if (word != 0) {
+          const st = (w << 6) + <i32>ctz(word);
+          let inv = ~load<u64>(b + (<usize>w << 3)) & (U64_MAX << <u64>(st & 63));
+          while (inv == 0 && ++w < BITMAP_WORDS) inv = ~load<u64>(b + (<usize>w << 3));
+          const en = inv == 0 ? BITMAP_TICKS_I : (w << 6) + <i32>ctz(inv);
+          this.rawS = this.key + <u64>st;
+          this.rawL = this.key + <u64>(en - 1);
+          this.bi = en;
+          this.rawOk = true;
+          return;
+        }
+      }
+      this.enter(this.c + 1, 0);
+    }
+    this.rawOk = false;
+  }
+
+  /** Move to the next maximal interval. */
+  next(): void {
+    if (!this.rawOk) { this.ok = false; return; }
+    this.start = this.rawS;
+    this.last = this.rawL;
+    this.fetch();
+    while (this.rawOk && this.last != U64_MAX && this.rawS == this.last + 1) {
+      this.last = this.rawL;
+      this.fetch();
+    }
+    this.ok = true;
+  }
+}
+
+/** Readers for the kernels and checks (two at most are live at once: a sweep's inputs). */
+export const READER_A = changetype<RunReader>(memory.data(offsetof<RunReader>()));
+export const READER_B = changetype<RunReader>(memory.data(offsetof<RunReader>()));
+const READER_CHECK = changetype<RunReader>(memory.data(offsetof<RunReader>()));
+
+// ---- checks ----
+
+/**
+ * Verify every invariant: sorted, disjoint, non-adjacent pairs, start <= last, keys equal first
+ * starts, chunk lengths in 1..CHUNK_CAP; bitmap chunks aligned, non-empty, their bit counts in
+ * `len`, no pair inside a bitmap's window; the count of maximal intervals and of bitmap chunks.
+ * Returns 0 or the number of the first rule broken (errors.ts).
  */
 export function check(s: usize): i32 {
   const n = nchunks(s);
-  let total = 0;
+  let bitmaps = 0;
   let havePrev = false;
-  let prevLast: u64 = 0;
+  let prevBitmap = false;
+  let prevLast: u64 = 0; // the previous chunk's reach: a bitmap's window end, else the last pair's last
   for (let c = 0; c < n; c++) {
     const ch = chunkAt(s, c);
     const len = clen(ch);
+    const kind = load<i32>(ch, 4);
+    const key = keyAt(s, c);
+    if (kind == KIND_BITMAP) {
+      bitmaps++;
+      if ((key & (BITMAP_TICKS - 1)) != 0) return INVARIANT_BITMAP;
+      let bits = 0;
+      for (let w = 0; w < BITMAP_WORDS; w++) bits += <i32>popcnt(load<u64>(bitsPtr(ch) + (<usize>w << 3)));
+      if (bits < 1 || bits != len) return INVARIANT_BITMAP;
+      if (havePrev && (prevLast == U64_MAX || prevLast >= key)) return INVARIANT_SORTED_DISJOINT;
+      havePrev = true;
+      prevBitmap = true;
+      prevLast = key + (BITMAP_TICKS - 1);
+      continue;
+    }
+    if (kind != KIND_PAIRS) return INVARIANT_BITMAP;
     if (len < 1 || len > CHUNK_CAP) return INVARIANT_CHUNK_LENGTH;
-    if (keyAt(s, c) != startAt(ch, 0)) return INVARIANT_KEY;
+    if (key != startAt(ch, 0)) return INVARIANT_KEY;
     for (let k = 0; k < len; k++) {
       const a = startAt(ch, k), l = lastAt(ch, k);
       if (a > l) return INVARIANT_PAIR_ORDER;
       if (havePrev) {
         if (prevLast == U64_MAX || a <= prevLast) return INVARIANT_SORTED_DISJOINT;
-        if (a == prevLast + 1) return INVARIANT_NOT_ADJACENT;
+        if (a == prevLast + 1 && !prevBitmap) return INVARIANT_NOT_ADJACENT;
       }
       havePrev = true;
+      prevBitmap = false;
       prevLast = l;
     }
-    total += len;
   }
+  if (bitmaps != bitmapCount(s)) return INVARIANT_BITMAP_COUNT;
+  let total = 0;
+  const R = READER_CHECK;
+  for (R.open(s, 0, 0, n); R.ok; R.next()) total++;
   if (total != intervalCount(s)) return INVARIANT_COUNT;
   return 0;
 }

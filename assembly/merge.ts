@@ -16,9 +16,10 @@
 // O(n + m) boundary steps plus O(log n + log m) to seek both cursors to the clip start.
 
 import {
-  U64_MAX, CHUNK_CAP, chunkAt, clen, nchunks, pairPtr, locate, locC, locK, lastAt, appendUnchecked,
-  intervalCount, insertChunk, setKeyAt, setClen, addCount,
+  U64_MAX, CHUNK_CAP, chunkAt, clen, nchunks, pairPtr, locate, locC, locK, appendUnchecked,
+  intervalCount, insertChunk, setKeyAt, setClen, addCount, bitmapCount, isBitmap, RunReader, READER_A, READER_B,
 } from "./intervals";
+import { sweepWindows } from "./merge-bitmap";
 
 export const OP_UNION: u32 = 0b1110;
 export const OP_INTERSECT: u32 = 0b1000;
@@ -31,51 +32,35 @@ export const OP_NOT_A: u32 = 0b0101;
 export const MODE_BUILD: i32 = 0;
 export const MODE_ANY: i32 = 1;
 
-/** A reading position in one set. Lives in static memory; the kernel uses two. */
+/**
+ * A reading position in one set for the sweep: its maximal intervals through a RunReader (pairs
+ * and bitmap runs alike, coalesced across chunk edges), and whether the sweep is inside one.
+ */
 @unmanaged class Cursor {
-  s: usize;      // the set
-  n: i32;        // its chunk count
-  c: i32;        // current chunk
-  p: usize;      // current pair
-  end: usize;    // one past the last pair of the current chunk
+  r: RunReader;
   next: u64;     // the next boundary, valid when `has`
   has: bool;     // a further boundary exists (false: exhausted, or inside an interval that ends at 2^64 - 1)
-  inside: bool;  // inside the current pair's interval
-
-  /** Point at pair k of chunk c; k may equal the chunk's length (then moves to the next chunk). */
-  seekPair(c: i32, k: i32): void {
-    if (c >= this.n) { this.c = c; this.p = 0; this.end = 0; return; }
-    let ch = chunkAt(this.s, c);
-    // Chunks are never empty, so one step past a chunk's end always lands on a pair.
-    if (k >= clen(ch) && c + 1 < this.n) { c++; k = 0; ch = chunkAt(this.s, c); }
-    this.c = c;
-    this.p = pairPtr(ch, k);
-    this.end = pairPtr(ch, clen(ch));
-  }
+  inside: bool;  // inside the reader's current interval
 
   /** Position at `lo`: inside when some interval holds lo, else before the first interval after it. */
   init(s: usize, lo: u64): void {
-    this.s = s;
-    this.n = nchunks(s);
-    locate(s, lo);
-    const c = locC, k = locK;
-    if (k >= 0 && lastAt(chunkAt(s, c), k) >= lo) {
-      this.seekPair(c, k);
+    const r = this.r;
+    r.seek(s, lo);
+    if (r.ok && r.start <= lo) {
       this.inside = true;
       this.leaveBoundary();
     } else {
-      this.seekPair(c, k + 1);
       this.inside = false;
       this.enterBoundary();
     }
   }
 
   @inline enterBoundary(): void {
-    if (this.p < this.end) { this.next = load<u64>(this.p); this.has = true; } else this.has = false;
+    if (this.r.ok) { this.next = this.r.start; this.has = true; } else this.has = false;
   }
 
   @inline leaveBoundary(): void {
-    const l = load<u64>(this.p, 8);
+    const l = this.r.last;
     if (l == U64_MAX) this.has = false; else { this.next = l + 1; this.has = true; }
   }
 
@@ -83,8 +68,7 @@ export const MODE_ANY: i32 = 1;
   @inline step(): void {
     if (this.inside) {
       this.inside = false;
-      this.p += 16;
-      if (this.p == this.end && this.c + 1 < this.n) this.seekPair(this.c + 1, 0);
+      this.r.next();
       this.enterBoundary();
     } else {
       this.inside = true;
@@ -93,8 +77,16 @@ export const MODE_ANY: i32 = 1;
   }
 }
 
-const CURSOR_A = changetype<Cursor>(memory.data(offsetof<Cursor>()));
-const CURSOR_B = changetype<Cursor>(memory.data(offsetof<Cursor>()));
+function cursorOf(r: RunReader): Cursor {
+  const c = changetype<Cursor>(heap.alloc(offsetof<Cursor>()));
+  c.r = r;
+  return c;
+}
+const CURSOR_A = cursorOf(READER_A);
+const CURSOR_B = cursorOf(READER_B);
+
+/** Whether either input has a bitmap chunk: then the generic sweep, which reads them, runs. */
+@inline function anyBitmap(a: usize, b: usize): bool { return (bitmapCount(a) | bitmapCount(b)) != 0; }
 
 @inline function lookup(table: u32, a: bool, b: bool): bool {
   return ((table >> (<u32>a | (<u32>b << 1))) & 1) != 0;
@@ -190,6 +182,7 @@ export const OUT = changetype<Writer>(memory.data(offsetof<Writer>()));
 
 /** out = a | b. */
 export function union(a: usize, b: usize, out: usize): void {
+  if (anyBitmap(a, b)) { sweepWindows(a, b, OP_UNION, 0, U64_MAX, out); return; }
   let aC = 0, bC = 0;
   const aN = nchunks(a), bN = nchunks(b);
   let aP: usize = 0, aE: usize = 0, bP: usize = 0, bE: usize = 0;
@@ -218,6 +211,7 @@ export function union(a: usize, b: usize, out: usize): void {
 
 /** out = a & b. */
 export function intersect(a: usize, b: usize, out: usize): void {
+  if (anyBitmap(a, b)) { sweepWindows(a, b, OP_INTERSECT, 0, U64_MAX, out); return; }
   let aC = 0, bC = 0;
   const aN = nchunks(a), bN = nchunks(b);
   let aP: usize = 0, aE: usize = 0, bP: usize = 0, bE: usize = 0;
@@ -239,6 +233,7 @@ export function intersect(a: usize, b: usize, out: usize): void {
 
 /** out = a - b. */
 export function difference(a: usize, b: usize, out: usize): void {
+  if (anyBitmap(a, b)) { sweepWindows(a, b, OP_DIFFERENCE, 0, U64_MAX, out); return; }
   let aC = 0, bC = 0;
   const aN = nchunks(a), bN = nchunks(b);
   let aP: usize = 0, aE: usize = 0, bP: usize = 0, bE: usize = 0;
@@ -272,6 +267,7 @@ export function difference(a: usize, b: usize, out: usize): void {
  * can meet lo (found by binary search), and the gaps between them are emitted.
  */
 export function neither(a: usize, b: usize, lo: u64, hi: u64, out: usize): void {
+  if (anyBitmap(a, b)) { sweepWindows(a, b, OP_NEITHER, lo, hi, out); return; }
   const W = OUT;
   W.start(out);
   if (lo > hi) { W.finish(); return; }
@@ -303,20 +299,35 @@ export function neither(a: usize, b: usize, lo: u64, hi: u64, out: usize): void 
   W.finish();
 }
 
-/** Equal sets have identical canonical interval lists. */
+/** Equal sets have identical canonical interval lists (read coalesced, whatever the chunk kinds). */
 export function equals(a: usize, b: usize): bool {
   if (intervalCount(a) != intervalCount(b)) return false;
-  const A = CURSOR_A, B = CURSOR_B;
-  A.s = a; A.n = nchunks(a); A.seekPair(0, 0);
-  B.s = b; B.n = nchunks(b); B.seekPair(0, 0);
-  while (A.p < A.end) {
-    if (load<u64>(A.p) != load<u64>(B.p) || load<u64>(A.p, 8) != load<u64>(B.p, 8)) return false;
-    A.p += 16;
-    if (A.p == A.end && A.c + 1 < A.n) A.seekPair(A.c + 1, 0);
-    B.p += 16;
-    if (B.p == B.end && B.c + 1 < B.n) B.seekPair(B.c + 1, 0);
+  if (!anyBitmap(a, b)) return equalsPairs(a, b);
+  const A = READER_A, B = READER_B;
+  A.open(a, 0, 0, nchunks(a));
+  B.open(b, 0, 0, nchunks(b));
+  while (A.ok) {
+    if (!B.ok || A.start != B.start || A.last != B.last) return false;
+    A.next();
+    B.next();
   }
-  return true;
+  return !B.ok;
+}
+
+/** equals() on two pairs-only sets: pair by pair, readers in locals. */
+function equalsPairs(a: usize, b: usize): bool {
+  const aN = nchunks(a), bN = nchunks(b);
+  if (aN == 0) return bN == 0;
+  let aC = 0, bC = 0;
+  let ch = chunkAt(a, 0);
+  let aP = pairPtr(ch, 0), aE = pairPtr(ch, clen(ch));
+  ch = chunkAt(b, 0);
+  let bP = pairPtr(ch, 0), bE = pairPtr(ch, clen(ch));
+  while (true) {
+    if (load<u64>(aP) != load<u64>(bP) || load<u64>(aP, 8) != load<u64>(bP, 8)) return false;
+    aP += 16; if (aP == aE) { if (++aC >= aN) return true; ch = chunkAt(a, aC); aP = pairPtr(ch, 0); aE = pairPtr(ch, clen(ch)); }
+    bP += 16; if (bP == bE) { ++bC; ch = chunkAt(b, bC); bP = pairPtr(ch, 0); bE = pairPtr(ch, clen(ch)); }
+  }
 }
 
 /** Total ticks; the result can be 2^64 (the whole universe), so the carry goes to `carry`. */
@@ -328,6 +339,12 @@ export function count(s: usize): u64 {
   for (let c = 0; c < n; c++) {
     const ch = chunkAt(s, c);
     const len = clen(ch);
+    if (isBitmap(ch)) {
+      const t1 = total + <u64>len;
+      if (t1 < total) countCarry++;
+      total = t1;
+      continue;
+    }
     for (let k = 0; k < len; k++) {
       const p = pairPtr(ch, k);
       const size = load<u64>(p, 8) - load<u64>(p); // size - 1, cannot overflow
@@ -351,11 +368,9 @@ export function raster(s: usize, lo: u64, hi: u64, width: i32, out: usize): void
   if (width <= 0 || lo > hi) return;
   const span = <f64>(hi - lo) + 1.0;
   const scale = <f64>width / span; // pixels per tick
-  const A = CURSOR_A;
-  A.init(s, lo);
-  if (!A.inside && A.p >= A.end) return;
-  while (A.p < A.end) {
-    const a0 = load<u64>(A.p), l0 = load<u64>(A.p, 8);
+  const R = READER_A;
+  for (R.seek(s, lo); R.ok; R.next()) {
+    const a0 = R.start, l0 = R.last;
     if (a0 > hi) break;
     const a = a0 < lo ? lo : a0;
     const l = l0 > hi ? hi : l0;
@@ -369,7 +384,5 @@ export function raster(s: usize, lo: u64, hi: u64, width: i32, out: usize): void
       const q = out + (<usize>p << 2);
       store<f32>(q, load<f32>(q) + <f32>(right - left));
     }
-    A.p += 16;
-    if (A.p == A.end && A.c + 1 < A.n) A.seekPair(A.c + 1, 0);
   }
 }

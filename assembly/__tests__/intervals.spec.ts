@@ -1,7 +1,8 @@
 import {
   setNew, setFree, addRange, discardRange, addPoint, discardPoint, has, check, intervalCount, nchunks, chunkAt, clen,
-  startAt, lastAt, U64_MAX, CHUNK_CAP,
+  startAt, lastAt, U64_MAX, CHUNK_CAP, bitmapCount, READER_A, BITMAP_TICKS,
 } from "../intervals";
+import { setDense } from "../dense";
 import { sweep, union, equals, count, countCarry, OP_UNION, OP_INTERSECT, OP_DIFFERENCE, OP_NEITHER, OP_NOT_A, MODE_BUILD, MODE_ANY } from "../merge";
 import { importPairs, PAIRS_U64, badPair } from "../transfer";
 import { ERR_PAIR_ORDER } from "../errors";
@@ -10,13 +11,11 @@ import { ERR_PAIR_ORDER } from "../errors";
 function dump(s: usize): string {
   expect<i32>(check(s)).toBe(0, "invariants hold");
   let out = "";
-  const n = nchunks(s);
-  for (let c = 0; c < n; c++) {
-    const ch = chunkAt(s, c);
-    for (let k = 0; k < clen(ch); k++) {
-      if (out.length > 0) out += " ";
-      out += "[" + startAt(ch, k).toString() + "," + lastAt(ch, k).toString() + "]";
-    }
+  // maximal intervals, whatever the chunk kinds
+  const R = READER_A;
+  for (R.open(s, 0, 0, nchunks(s)); R.ok; R.next()) {
+    if (out.length > 0) out += " ";
+    out += "[" + R.start.toString() + "," + R.last.toString() + "]";
   }
   return out;
 }
@@ -124,6 +123,7 @@ describe("point operations", () => {
     expect<string>(dump(s)).toBe("[5,6] [10,11]");
   });
   it("splits chunks on growth and merges them on shrinkage", () => {
+    setDense(0, 64, CHUNK_CAP); // pairs only: this is about pair chunks
     const s = setNew();
     const n: u64 = <u64>CHUNK_CAP * 8;
     // inserted front-first, so chunks fill up, split in halves, and the set spans many chunks
@@ -135,6 +135,46 @@ describe("point operations", () => {
     for (let i: u64 = 0; i < n - 1; i++) addRange(s, i * 2 + 1, i * 2 + 1);
     expect<string>(dump(s)).toBe("[0," + ((n - 1) * 2).toString() + "]");
     expect<i32>(nchunks(s)).toBe(1);
+    setDense(1024, 64, CHUNK_CAP);
+  });
+  it("lays a dense window out as a bitmap, and a sparse one back as pairs", () => {
+    const s = setNew();
+    const n: u64 = <u64>CHUNK_CAP * 8;
+    for (let i: u64 = n; i > 0; i--) addPoint(s, (i - 1) * 2);
+    expect<i32>(intervalCount(s)).toBe(<i32>n);
+    expect<i32>(check(s)).toBe(0);
+    expect<i32>(bitmapCount(s)).toBe(1); // 2048 starts in window 0
+    expect<bool>(has(s, 2)).toBe(true);
+    expect<bool>(has(s, 3)).toBe(false);
+    for (let i: u64 = 0; i < n - 1; i++) addPoint(s, i * 2 + 1);
+    expect<string>(dump(s)).toBe("[0," + ((n - 1) * 2).toString() + "]");
+    // down to a few ticks: back to pairs
+    discardRange(s, 10, (n - 1) * 2);
+    expect<string>(dump(s)).toBe("[0,9]");
+    expect<i32>(bitmapCount(s)).toBe(0);
+    setFree(s);
+  });
+  it("keeps runs across a bitmap window's edges as one interval", () => {
+    const s = setNew();
+    const W = BITMAP_TICKS;
+    for (let i: u64 = 0; i < 2000; i++) addPoint(s, W + i * 2);
+    for (let i: u64 = 0; i < 2000; i++) addPoint(s, W - 2 - i * 2);
+    addRange(s, W - 1, W - 1);
+    expect<i32>(check(s)).toBe(0);
+    expect<i32>(intervalCount(s)).toBe(3999);
+    // fill the gaps around the edge at W, then add ticks after the window's end
+    for (let i: u64 = 0; i < 4000; i++) addPoint(s, W - 4000 + i);
+    expect<i32>(check(s)).toBe(0);
+    expect<bool>(bitmapCount(s) >= 1).toBe(true);
+    addPoint(s, 2 * W - 1);
+    addPoint(s, 2 * W);
+    addPoint(s, 2 * W + 1);
+    expect<i32>(check(s)).toBe(0);
+    discardPoint(s, 2 * W);
+    expect<i32>(check(s)).toBe(0);
+    addPoint(s, 2 * W);
+    expect<i32>(check(s)).toBe(0);
+    setFree(s);
   });
   it("removes a range spanning many chunks in one step", () => {
     const s = setNew();

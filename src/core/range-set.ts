@@ -2,7 +2,8 @@
 //
 // The wire form (upstream's RangeSet.__getstate__) is a list of items, each a bare tick t or a
 // pair [a, b] meaning a <= t < b: [1, [3, 10]] = {1, 3, 4, ..., 9}. Inside, the core keeps
-// sorted, disjoint, non-adjacent closed intervals in a chunked array (assembly/intervals.ts):
+// sorted, disjoint, non-adjacent closed intervals in a chunked array (assembly/intervals.ts),
+// with dense windows of 32,768 ticks held as bitmaps instead (assembly/dense.ts):
 //
 //   - point operations (add, discard, has) cost O(log n) plus moving at most one chunk;
 //   - bulk operations (union, intersect, subtract, missing, equals, subset, disjoint) are
@@ -461,6 +462,11 @@ export class RangeSet implements Iterable<[Tick, Tick]> {
     const parts: string[] = [];
     this.#eachClosed((a, l) => parts.push(a === l ? String(a) : `${a}..${l}`));
     return `{${parts.join(", ")}}`;
+  }
+
+  /** Bitmap chunks in the core's layout of this set (a diagnostic for tests and benchmarks; assembly/dense.ts). */
+  bitmapChunks(): number {
+    return wasm().rsBitmaps?.(this.#handle("RangeSet.bitmapChunks")) ?? 0;
   }
 
   /** Check the core's invariants; returns 0 or the number of the first broken rule (assembly/errors.ts). */

@@ -54,6 +54,9 @@ export interface CoreExports {
   rsImport(s: number, ptr: number, n: number, encoding: number): number;
   rsBadPair(): number;
   rsExport(s: number, ptr: number): number;
+  /** Tune when bitmap chunks are made (assembly/dense.ts); absent in cores built before them. */
+  rsSetDense?(denseMin: number, sparseBits: number, densifyAt: number): void;
+  rsBitmaps?(s: number): number;
 }
 
 /** Truth tables for rsSweep / rsAny (assembly/merge.ts). */

@@ -2,10 +2,10 @@
 // [0, 64) and the top 64 ticks below 2^64, where the end of a range overflows u64. One suite,
 // run once per build of the core: range-set.property.test.ts on the SIMD build (what init()
 // loads on Node 20), range-set.property.scalar.test.ts on the scalar reference build.
-import { beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import fc from "fast-check";
 import { RangeSet, init, type RangeSetState } from "../../src/core/range-set.js";
-import { coreKernel, useKernel } from "../../src/wasm/core.js";
+import { coreKernel, useKernel, wasm } from "../../src/wasm/core.js";
 import { tickOut, type Tick } from "../../src/core/tick.js";
 import * as M from "../support/model.js";
 
@@ -25,6 +25,17 @@ export function propertySuite(kernel: "simd" | "scalar"): void {
     { name: "[2^64 - 64, 2^64)", base: (1n << 64n) - 64n },
   ];
   const SPAN = 64;
+  /** The core's bitmap window (assembly/intervals.ts BITMAP_TICKS). */
+  const W = 32768n;
+  /** Universes for the bitmap runs: inside a window, across a window edge, across the top window's edge, at 2^64 - 1. */
+  const DENSE_UNIVERSES = [
+    { name: "[0, 64)", base: 0n },
+    { name: "[W - 32, W + 32)", base: W - 32n },
+    { name: "[2^64 - W - 32, 2^64 - W + 32)", base: (1n << 64n) - W - 32n },
+    { name: "[2^64 - 64, 2^64)", base: (1n << 64n) - 64n },
+  ];
+  /** Sets seen with at least one bitmap chunk, per group of tests (see `dense` below). */
+  const seen = { bitmaps: 0, sets: 0 };
 
   type Op = { kind: "add" | "discard"; a: number; len: number };
 
@@ -51,6 +62,8 @@ export function propertySuite(kernel: "simd" | "scalar"): void {
       const set = new RangeSet();
       const model: M.Model = new Set();
       for (const op of ops) applyOne(set, model, op);
+      seen.sets++;
+      if (set.bitmapChunks() > 0) seen.bitmaps++;
       return { set, model };
     }
     function applyOne(set: RangeSet, model: M.Model, op: Op): void {
@@ -74,7 +87,126 @@ export function propertySuite(kernel: "simd" | "scalar"): void {
     return { t, setArb, itemsArb, apply, applyOne, same };
   }
 
-  for (const { name, base } of UNIVERSES) {
+  universeSuite(UNIVERSES, 1);
+
+  // The same properties with bitmap chunks made eagerly: a window becomes a bitmap once 2
+  // intervals start in it, a point insert into any pair chunk of 2 or more pairs checks, and a
+  // bitmap of 1 tick goes back to pairs. So the small universes are laid out as bitmaps, pairs
+  // and both, converted back and forth, with intervals continuing across window edges and at
+  // 2^64 - 1, and the bulk operations take the path that reads bitmaps.
+  describe("with bitmap chunks made eagerly", () => {
+    beforeAll(() => {
+      wasm().rsSetDense!(2, 2, 2);
+      seen.bitmaps = 0;
+      seen.sets = 0;
+    });
+    afterAll(() => {
+      wasm().rsSetDense!(1024, 64, 256);
+    });
+    universeSuite(DENSE_UNIVERSES, 0.35);
+    missingSuite();
+    longSequences(10);
+    mixedLayouts();
+    it("laid sets out as bitmaps", () => {
+      // of the sets built by random operations (fast-check favours short op lists; range operations
+      // turn bitmaps back into pairs): about 1 in 10 in practice, 0 if the core never made one
+      expect(seen.bitmaps).toBeGreaterThan(seen.sets / 20);
+    });
+  });
+
+  /**
+   * Sets scattered around several window edges (W, 2W, 3W, 2^64 - W) and at 2^64 - 1, built by
+   * point and range operations: some windows bitmaps, some pairs, runs crossing edges; every
+   * bulk operation and test against the model, then more point changes on the operands.
+   */
+  function mixedLayouts(): void {
+    describe("mixed layouts around window edges", () => {
+      const anchors = [W, 2n * W, 3n * W, (1n << 64n) - W, (1n << 64n) - 41n];
+      const tickArb = fc.tuple(fc.integer({ min: 0, max: anchors.length - 1 }), fc.integer({ min: -40, max: 40 })).map(([k, off]) => anchors[k]! + BigInt(off));
+      const opArb = fc.record({
+        kind: fc.constantFrom("add", "discard"),
+        t: tickArb,
+        len: fc.oneof({ weight: 4, arbitrary: fc.constant(0) }, { weight: 1, arbitrary: fc.integer({ min: 1, max: 90 }) }),
+      });
+      const top = 1n << 64n;
+      function build(ops: { kind: string; t: bigint; len: number }[]): { set: RangeSet; model: M.Model } {
+        const set = new RangeSet();
+        const model: M.Model = new Set();
+        for (const op of ops) {
+          if (op.len === 0) {
+            if (op.kind === "add") { set.add(tickOut(op.t)); model.add(op.t); } else { set.discard(tickOut(op.t)); model.delete(op.t); }
+          } else {
+            const b = op.t + BigInt(op.len) > top ? top : op.t + BigInt(op.len);
+            if (op.kind === "add") { set.add(tickOut(op.t), tickOut(b)); M.modelAddRange(model, op.t, b); }
+            else { set.discard(tickOut(op.t), tickOut(b)); M.modelDiscardRange(model, op.t, b); }
+          }
+        }
+        local.sets++;
+        if (set.bitmapChunks() > 0) local.bitmaps++;
+        return { set, model };
+      }
+      const local = { sets: 0, bitmaps: 0 };
+      function agree(set: RangeSet, model: M.Model): void {
+        expect(set.checkInvariants()).toBe(0);
+        expect(set.toState()).toEqual(M.modelState(model));
+        expect(set.size).toBe(M.modelIntervals(model));
+        expect(set.count()).toBe(tickOut(BigInt(model.size)));
+        expect(RangeSet.fromState(set.toState()).equals(set)).toBe(true);
+      }
+      it("bulk operations, tests and further point changes match the model", () => {
+        fc.assert(
+          fc.property(fc.array(opArb, { minLength: 20, maxLength: 150, size: "max" }), fc.array(opArb, { minLength: 20, maxLength: 150, size: "max" }), fc.array(opArb, { maxLength: 30 }), (oa, ob, more) => {
+            const A = build(oa), B = build(ob);
+            agree(A.set, A.model);
+            agree(B.set, B.model);
+            const cases: [(a: RangeSet, b: RangeSet) => RangeSet, (a: M.Model, b: M.Model) => M.Model][] = [
+              [(a, b) => a.union(b), M.union],
+              [(a, b) => a.intersect(b), M.intersect],
+              [(a, b) => a.subtract(b), M.subtract],
+              [(a, b) => b.subtract(a), (a, b) => M.subtract(b, a)],
+              [(a, b) => a.symmetricDifference(b), M.xor],
+            ];
+            for (const [op, model] of cases) {
+              const out = op(A.set, B.set);
+              agree(out, model(A.model, B.model));
+              out.dispose();
+            }
+            expect(A.set.isSubsetOf(B.set)).toBe([...A.model].every((x) => B.model.has(x)));
+            expect(A.set.isDisjointFrom(B.set)).toBe([...A.model].every((x) => !B.model.has(x)));
+            const tick = anchors[2]! + 20n;
+            const got = RangeSet.missing(tickOut(tick), A.set, B.set);
+            expect(got.checkInvariants()).toBe(0);
+            // the model of missing: [1, tick] minus both, as intervals: complement of the union within [1, tick]
+            const u = [...M.union(A.model, B.model)].filter((x) => x >= 1n && x <= tick).sort((x, y) => (x < y ? -1 : 1));
+            let cur = 1n;
+            const want: [bigint, bigint][] = [];
+            for (const x of u) { if (x > cur) want.push([cur, x]); cur = x + 1n; }
+            if (cur <= tick) want.push([cur, tick + 1n]);
+            expect([...got].map(([a, b]) => [BigInt(a), BigInt(b)])).toEqual(want);
+            got.dispose();
+            const copy = A.set.clone();
+            const copyModel = new Set(A.model);
+            expect(copy.equals(A.set)).toBe(true);
+            for (const op of more) {
+              if (op.kind === "add") { A.set.add(tickOut(op.t)); A.model.add(op.t); } else { A.set.discard(tickOut(op.t)); A.model.delete(op.t); }
+            }
+            agree(A.set, A.model);
+            expect(copy.equals(A.set)).toBe(copyModel.size === A.model.size && [...copyModel].every((x) => A.model.has(x)));
+            agree(copy, copyModel);
+            for (const s of [A.set, B.set, copy]) s.dispose();
+          }),
+          { numRuns: 120 },
+        );
+      });
+      it("had bitmap chunks in many of those sets", () => {
+        expect(local.bitmaps).toBeGreaterThan(local.sets / 5);
+      });
+    });
+  }
+
+  function universeSuite(universes: { name: string; base: bigint }[], scale: number): void {
+  const numRuns = (n: number): number => Math.max(20, Math.round(n * scale));
+  for (const { name, base } of universes) {
     describe(`RangeSet against a Set model in ${name}`, () => {
       const R = runs(base);
 
@@ -85,7 +217,28 @@ export function propertySuite(kernel: "simd" | "scalar"): void {
             R.same(set, model);
             set.dispose();
           }),
-          { numRuns: 300 },
+          { numRuns: numRuns(300) },
+        );
+      });
+
+      it("point adds and discards only, checked after every step", () => {
+        fc.assert(
+          fc.property(fc.array(fc.tuple(fc.boolean(), fc.integer({ min: 0, max: SPAN - 1 })), { maxLength: 120 }), (steps) => {
+            const set = new RangeSet();
+            const model: M.Model = new Set();
+            for (const [add, x] of steps) {
+              const v = base + BigInt(x);
+              if (add) { set.add(tickOut(v)); model.add(v); } else { set.discard(tickOut(v)); model.delete(v); }
+              expect(set.checkInvariants()).toBe(0);
+              expect(set.size).toBe(M.modelIntervals(model));
+              expect(set.has(tickOut(v))).toBe(add);
+            }
+            seen.sets++;
+            if (set.bitmapChunks() > 0) seen.bitmaps++;
+            R.same(set, model);
+            set.dispose();
+          }),
+          { numRuns: numRuns(100) },
         );
       });
 
@@ -106,7 +259,7 @@ export function propertySuite(kernel: "simd" | "scalar"): void {
             set.dispose();
             again.dispose();
           }),
-          { numRuns: 300 },
+          { numRuns: numRuns(300) },
         );
       });
 
@@ -132,7 +285,7 @@ export function propertySuite(kernel: "simd" | "scalar"): void {
             R.same(A.set, A.model);
             R.same(B.set, B.model);
           }),
-          { numRuns: 200 },
+          { numRuns: numRuns(200) },
         );
       });
 
@@ -149,7 +302,7 @@ export function propertySuite(kernel: "simd" | "scalar"): void {
             expect(A.set.isSupersetOf(B.set)).toBe([...B.model].every((x) => A.model.has(x)));
             expect(A.set.isDisjointFrom(B.set)).toBe([...A.model].every((x) => !B.model.has(x)));
           }),
-          { numRuns: 300 },
+          { numRuns: numRuns(300) },
         );
       });
 
@@ -163,7 +316,7 @@ export function propertySuite(kernel: "simd" | "scalar"): void {
             const hiTick = base + BigInt(hi); // may be 2^64 exactly
             R.same(A.set.complement(R.t(lo), tickOut(hiTick)), model);
           }),
-          { numRuns: 300 },
+          { numRuns: numRuns(300) },
         );
       });
 
@@ -182,7 +335,7 @@ export function propertySuite(kernel: "simd" | "scalar"): void {
               expect(px[p]! * per).toBeCloseTo(covered, 3);
             }
           }),
-          { numRuns: 150 },
+          { numRuns: numRuns(150) },
         );
       });
 
@@ -205,12 +358,16 @@ export function propertySuite(kernel: "simd" | "scalar"): void {
             for (const [a, b] of pairs) for (let x = a!; x < b!; x++) fromPairs.push(x);
             expect(fromPairs).toEqual(sorted);
           }),
-          { numRuns: 200 },
+          { numRuns: numRuns(200) },
         );
       });
     });
   }
 
+  }
+
+  missingSuite();
+  function missingSuite(): void {
   describe("missing = [1, tick] - present - superseded", () => {
     it("matches the model for any tick, present and superseded", () => {
       const R = runs(0n);
@@ -237,6 +394,10 @@ export function propertySuite(kernel: "simd" | "scalar"): void {
     });
   });
 
+  }
+
+  longSequences(60);
+  function longSequences(runs: number): void {
   describe("long random point-operation sequences on fragmented sets", () => {
     // A universe of 4096 ticks starting fragmented (every other tick), so the set spans many
     // chunks of the core; long sequences exercise chunk splits, merges and cross-chunk ranges.
@@ -277,10 +438,11 @@ export function propertySuite(kernel: "simd" | "scalar"): void {
             set.dispose();
           },
         ),
-        { numRuns: 60 },
+        { numRuns: runs },
       );
     });
   });
+  }
   describe("bulk operations on sets spanning many chunks", () => {
     // Sets of up to ~4,000 intervals in 16,384 ticks: many chunks of the core each (full ones from
     // fromState, part-filled ones from point adds), so every kernel crosses chunk ends on both inputs.
