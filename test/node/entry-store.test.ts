@@ -57,7 +57,7 @@ describe("EntryStore", () => {
         }
         for (const node of ["n", "m", "o"]) {
           const held = [...model.values()].flatMap((e) => e.links.filter((l) => l.node === node).map((l) => l.tick));
-          expect([...store.ticksOf(node)].sort((a, b) => Number(a) - Number(b))).toEqual(held.sort((a, b) => a - b));
+          expect([...store.ticksOf(node)].sort((a, b) => Number(a) - Number(b))).toEqual(held.sort((a, b) => Number(a) - Number(b)));
         }
         const order = store.walk(new Path()).map((w) => w.path.key);
         for (const [i, k] of order.entries()) {
