@@ -1,9 +1,10 @@
-// An entry as the entry store keeps it: one object of seven fields. A node holds one per path it
+// An entry as the entry store keeps it: one object of six fields. A node holds one per path it
 // ever saw written, so each field counts (bench/README.md, "Node: memory"): the path is kept as
 // the Path of its parent's node in the tree (tree-order.ts), which all its siblings share, and
 // its last element (no Path or array of its own: one is made when asked); a deletion as a marker
-// in the value's field; the change chain packed: the newest link in two fields, older links
-// (rare: one per other node that changed the entry) in one flat array. The `Entry` fields are
+// in the value's field; the change chain packed: the newest link in two fields, and a chain of
+// more links (one per other node that changed the entry) or a truncated one as one flat array in
+// the second of them. The `Entry` fields are
 // getters over these, so readers see the same shape as before; `links` and `path` are made afresh
 // on each read, and changing what they return does not change the entry (replace it instead).
 
@@ -28,10 +29,10 @@ export interface EntryFields {
 const TOMBSTONE: unique symbol = Symbol("deleted");
 
 /**
- * Older links, flat: node, tick, node, tick, …; one more element, `false`, when the chain does
- * not end (arrived truncated). None at all for the usual chain: one link, ended.
+ * A chain that is more than one ended link: the newest link's tick, then the older links flat
+ * (node, tick, node, tick, …), then `false` when the chain does not end (arrived truncated).
  */
-type OlderLinks = (string | Tick | false)[];
+type LongChain = (string | Tick | false)[];
 
 export class EntryRecord implements EntryFields {
   /** The parent's path (none: this is the root's entry) and the last element. */
@@ -39,10 +40,10 @@ export class EntryRecord implements EntryFields {
   readonly #last: PathElement;
   readonly #value: unknown;
   readonly tock: Tick;
-  /** The newest link; undefined only for an empty chain. */
+  /** The newest link's node; undefined only for an empty chain. */
   readonly #node: string | undefined;
-  readonly #tick: Tick;
-  readonly #older: OlderLinks | undefined;
+  /** The newest link's tick, for the usual chain (one link, ended); else the whole LongChain. */
+  readonly #tick: Tick | LongChain;
 
   /**
    * `parent`: the path of e.path's parent, the same elements (the tree's copy, to share); none
@@ -59,13 +60,12 @@ export class EntryRecord implements EntryFields {
     this.tock = e.tock;
     const links = e.links, n = links.length;
     this.#node = n > 0 ? name(links[0]!.node) : undefined;
-    this.#tick = n > 0 ? links[0]!.tick : 0;
-    if (n <= 1 && e.ended) this.#older = undefined;
+    if (n === 1 && e.ended) this.#tick = links[0]!.tick;
     else {
-      const older: OlderLinks = [];
-      for (let i = 1; i < n; i++) older.push(name(links[i]!.node), links[i]!.tick);
-      if (!e.ended) older.push(false);
-      this.#older = older;
+      const long: LongChain = [n > 0 ? links[0]!.tick : 0];
+      for (let i = 1; i < n; i++) long.push(name(links[i]!.node), links[i]!.tick);
+      if (!e.ended) long.push(false);
+      this.#tick = long;
     }
   }
 
@@ -83,14 +83,14 @@ export class EntryRecord implements EntryFields {
   }
 
   get ended(): boolean {
-    const o = this.#older;
-    return o === undefined || o.length % 2 === 0;
+    const t = this.#tick;
+    return typeof t !== "object" || t.length % 2 === 1;
   }
 
   /** How many links the chain has. */
   get linkCount(): number {
-    const o = this.#older;
-    return this.#node === undefined ? 0 : 1 + (o === undefined ? 0 : o.length >> 1);
+    const t = this.#tick;
+    return this.#node === undefined ? 0 : typeof t !== "object" ? 1 : (t.length + 1) >> 1;
   }
 
   /** The newest link's node (undefined for an empty chain). */
@@ -100,11 +100,12 @@ export class EntryRecord implements EntryFields {
 
   /** Link i's node and tick, newest first (i < linkCount). */
   nodeAt(i: number): string {
-    return i === 0 ? this.#node! : (this.#older![2 * i - 2] as string);
+    return i === 0 ? this.#node! : ((this.#tick as LongChain)[2 * i - 1] as string);
   }
 
   tickAt(i: number): Tick {
-    return i === 0 ? this.#tick : (this.#older![2 * i - 1] as Tick);
+    const t = this.#tick;
+    return typeof t !== "object" ? t : (t[2 * i] as Tick);
   }
 
   get links(): Link[] {
