@@ -122,7 +122,9 @@ export class EntryStore {
 
   /** Entries sorted by path: a parent before its children, siblings sorted. */
   sorted(): EntryRecord[] {
-    return [...this.values()].sort((a, b) => comparePaths(a.path.elements, b.path.elements));
+    // each record's path is made once, not on every comparison
+    const keyed = [...this.values()].map((e) => ({ elements: e.path.elements, e }));
+    return keyed.sort((a, b) => comparePaths(a.elements, b.elements)).map(({ e }) => e);
   }
 }
 
