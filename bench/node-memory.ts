@@ -6,8 +6,9 @@
 // Per entry. A child process (bench/node-memory-child.mjs, the built code without a TypeScript
 // loader) feeds one node 10k, 100k and 1M `update` messages to distinct paths through a transport
 // that only hands them over; heap and RSS after a full gc, before and after. "Beyond its strings":
-// the heap per entry less the V8 size of its path's strings (values are small integers, which
-// take no heap of their own).
+// the heap per entry less the V8 size of its path's own string, the last element, which no other
+// entry shares (values are small integers, which take no heap of their own; the parent element
+// "bench" is the same for all, and a node holds it once).
 //
 // Idle. The CLI's node (`ticktock node idle --mqtt URL`, no embedded broker) a second after it
 // serves; beside it, in the same run, `node -e` doing nothing: what Node itself takes.

@@ -1,7 +1,7 @@
 // The node benchmark: how fast one node applies updates from a real broker, and how long a
 // ten-node cluster with 10 percent message loss needs to recover after 10,000 writes.
 //
-//   node --import tsx bench/node.ts    (also part of npm run bench)
+//   node --import tsx bench/node.ts    (also part of npm run bench; --ingest-only: the ingest part alone)
 //
 // Ingest. A publisher process (bench/publisher.ts) sends N `update` messages (node "src", ticks
 // 1..N, 1,000 paths) through Mosquitto (or the embedded broker when Mosquitto is not installed)
@@ -139,7 +139,8 @@ async function recovery(url: string, writes: number, loss: number, count = 10): 
   return result;
 }
 
-export async function benchNode(opts: { messages?: number; runs?: number; writes?: number } = {}): Promise<NodeBenchResults> {
+/** `recovery: false`: the ingest part alone (its `recovery` figures are then all zero). */
+export async function benchNode(opts: { messages?: number; runs?: number; writes?: number; recovery?: boolean } = {}): Promise<NodeBenchResults> {
   await init();
   const broker = await startBroker();
   try {
@@ -151,7 +152,9 @@ export async function benchNode(opts: { messages?: number; runs?: number; writes
     }
     const med = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
     const nodeRate = med(nodeRuns), bareRate = med(bareRuns);
-    const rec = await recovery(broker.url, opts.writes ?? 10_000, 0.1);
+    const rec = opts.recovery === false
+      ? { nodes: 0, writes: 0, loss: 0, dropped: 0, writeMs: 0, recoverMs: 0, maxRounds: 0, resent: 0 }
+      : await recovery(broker.url, opts.writes ?? 10_000, 0.1);
     return {
       broker: broker.name,
       ingest: { messages: n, nodeRate, bareRate, ratio: nodeRate / bareRate, runs: nodeRuns },
@@ -174,7 +177,8 @@ export function printNode(r: NodeBenchResults): void {
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
-  const r = await benchNode();
+  // --ingest-only: the ingest part alone (issue 13's goal 5), without the ten-node recovery
+  const r = await benchNode({ recovery: !process.argv.includes("--ingest-only") });
   printNode(r);
   console.log(JSON.stringify(r, null, 2));
 }

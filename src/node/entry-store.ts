@@ -1,58 +1,54 @@
 // The key-value data a node holds: entries by path, each with its value (or a deletion
 // tombstone), its change chain and its tock; plus an index from (node, tick) to the entry whose
-// chain holds that tick, so a requested tick can be re-sent.
+// chain holds that tick, so a requested tick can be re-sent. The store keeps each entry packed
+// (entry-record.ts): what get() and the others return is the store's record, with the fields of
+// the entry that was set, not that object itself.
 
 import type { Tick } from "../core/tick.js";
 import type { Path } from "../wire/path.js";
-import type { Link } from "./chain.js";
+import { EntryRecord, type EntryFields } from "./entry-record.js";
+import { TickIndex } from "./tick-index.js";
 import { TreeOrder } from "./tree-order.js";
 
-export interface Entry {
-  path: Path;
-  /** The value; undefined for a deleted entry (a tombstone, kept for its chain). */
-  value: unknown;
-  deleted: boolean;
-  /** The change chain, newest first. */
-  links: Link[];
-  /** Whether the chain ends (false: it arrived truncated). */
-  ended: boolean;
-  tock: Tick;
-}
+/** An entry as it is set; the store hands back its EntryRecord, which reads the same. */
+export type Entry = EntryFields;
 
 export class EntryStore {
   /** The entries, in upstream's tree order (tree-order.ts holds them). */
-  readonly #order = new TreeOrder<Entry>();
-  readonly #byTick = new Map<string, Map<Tick, Entry>>();
+  readonly #order = new TreeOrder<EntryRecord>();
+  readonly #byTick = new Map<string, TickIndex<EntryRecord>>();
   /** Each node name once, for the links that name it. */
   readonly #names = new Map<string, string>();
+  readonly #name = (node: string): string => this.#names.get(node) ?? node;
 
   get size(): number {
     return this.#order.size;
   }
 
-  get(path: Path): Entry | undefined {
+  get(path: Path): EntryRecord | undefined {
     return this.#order.get(path);
   }
 
-  #unindex(old: Entry): void {
-    for (const l of old.links) {
-      const m = this.#byTick.get(l.node);
-      if (m?.get(l.tick) === old) m.delete(l.tick);
+  #unindex(old: EntryRecord): void {
+    for (let i = 0, n = old.linkCount; i < n; i++) {
+      const m = this.#byTick.get(old.nodeAt(i)), tick = old.tickAt(i);
+      if (m?.get(tick) === old) m.delete(tick);
     }
   }
 
   /** Insert or replace the entry at its path, keeping the tick index in step. */
   set(entry: Entry): void {
-    const old = this.#order.set(entry);
-    if (old) this.#unindex(old);
     for (const l of entry.links) {
-      let m = this.#byTick.get(l.node);
-      if (!m) {
-        this.#byTick.set(l.node, (m = new Map()));
+      if (!this.#byTick.has(l.node)) {
+        this.#byTick.set(l.node, new TickIndex());
         this.#names.set(l.node, l.node);
-      } else l.node = this.#names.get(l.node) ?? l.node; // one string per node name, not one per decoded message
-      m.set(l.tick, entry);
+      }
     }
+    // one string per node name, not one per decoded message
+    let record!: EntryRecord;
+    const old = this.#order.place(entry.path, (parent) => (record = new EntryRecord(entry, parent, this.#name)));
+    if (old) this.#unindex(old);
+    for (let i = 0, n = record.linkCount; i < n; i++) this.#byTick.get(record.nodeAt(i))!.set(record.tickAt(i), record);
   }
 
   /** Remove the entry at a path (a purge), keeping the tick index in step. */
@@ -65,12 +61,14 @@ export class EntryStore {
 
   /** The ticks of `node` that some entry's chain holds (upstream's Node.entries keys). */
   ticksOf(node: string): Iterable<Tick> {
-    return [...(this.#byTick.get(node)?.keys() ?? [])];
+    const m = this.#byTick.get(node);
+    return m ? [...m.keys()] : [];
   }
 
   /** A tick of `node` whose change is the newest of its entry (upstream's `enumerate(current=True)`), if any. */
   currentTickOf(node: string): Tick | undefined {
-    for (const [tick, e] of this.#byTick.get(node) ?? []) if (e.links[0]?.node === node) return tick;
+    const m = this.#byTick.get(node);
+    if (m) for (const [tick, e] of m.entries()) if (e.headNode === node) return tick;
     return undefined;
   }
 
@@ -84,20 +82,20 @@ export class EntryStore {
     if (!held) return 0;
     const current = this.currentTickOf(node);
     if (current !== undefined) throw new Error(`EntryStore.dropFromChains: ${node}'s tick ${current} is the newest change of its entry`);
-    const entries = [...new Set(held.values())];
-    for (const e of entries) this.set({ ...e, links: e.links.filter((l) => l.node !== node) });
+    const entries = [...new Set([...held.entries()].map(([, e]) => e))];
+    for (const e of entries) this.set({ ...e.fields(), links: e.links.filter((l) => l.node !== node) });
     this.#byTick.delete(node);
     this.#names.delete(node);
     return entries.length;
   }
 
   /** The entry whose chain holds node's tick, if any. */
-  byTick(node: string, tick: Tick): Entry | undefined {
+  byTick(node: string, tick: Tick): EntryRecord | undefined {
     return this.#byTick.get(node)?.get(tick);
   }
 
   /** Every entry, in upstream's tree order (a parent before its children, siblings in creation order). */
-  values(): IterableIterator<Entry> {
+  values(): IterableIterator<EntryRecord> {
     return this.#order.entries();
   }
 
@@ -106,7 +104,7 @@ export class EntryStore {
    * entry (live or deleted), or none for a path without one, which has the tock it was created with.
    * Walking the root leaves out what is below the internal tree's node (paths [null, …]).
    */
-  walk(under: Path): { path: Path; entry?: Entry; tock: Tick | null }[] {
+  walk(under: Path): { path: Path; entry?: EntryRecord; tock: Tick | null }[] {
     // what is below the internal tree's node (upstream's None, listed as `:n`) is not data
     const walked = this.#order.walk(under);
     return under.length > 0 ? walked : walked.filter(({ path }) => path.length <= 1 || path.elements[0] !== null);
@@ -123,8 +121,10 @@ export class EntryStore {
   }
 
   /** Entries sorted by path: a parent before its children, siblings sorted. */
-  sorted(): Entry[] {
-    return [...this.values()].sort((a, b) => comparePaths(a.path.elements, b.path.elements));
+  sorted(): EntryRecord[] {
+    // each record's path is made once, not on every comparison
+    const keyed = [...this.values()].map((e) => ({ elements: e.path.elements, e }));
+    return keyed.sort((a, b) => comparePaths(a.elements, b.elements)).map(({ e }) => e);
   }
 }
 

@@ -465,21 +465,22 @@ export class TicktockNode {
     const links = u.links as Link[];
     const tock = u.tock ?? 0;
     const cur = this.store.get(path);
-    if (cur && sameHead(cur.links, links)) {
+    const curLinks = cur ? cur.links : []; // made afresh by the store's record: once
+    if (cur && sameHead(curLinks, links)) {
       // An echo or a re-send of the version held: its ticks are present; keep the longer chain.
       this.ledger.applyParsedUpdate(u, [], true);
-      if (links.length > cur.links.length) this.store.set({ ...cur, links, ended: u.ended });
+      if (links.length > curLinks.length) this.store.set({ ...cur.fields(), links, ended: u.ended });
       return;
     }
     let accepted: boolean;
     if (!cur) accepted = true;
-    else if (succeeds(cur.links, links)) accepted = false; // stale: what we hold is based on it
-    else if (succeeds(links, cur.links)) accepted = true;
+    else if (succeeds(curLinks, links)) accepted = false; // stale: what we hold is based on it
+    else if (succeeds(links, curLinks)) accepted = true;
     // concurrent (after a split, say): the higher tock wins, against a deletion too, whichever
     // arrives first (upstream lets any concurrent change replace a deletion, so its result
     // depends on the order of arrival)
-    else accepted = tock > cur.tock || (tock === cur.tock && links[0]!.node > cur.links[0]!.node);
-    this.ledger.applyParsedUpdate(u, cur?.links ?? [], accepted);
+    else accepted = tock > cur.tock || (tock === cur.tock && links[0]!.node > curLinks[0]!.node);
+    this.ledger.applyParsedUpdate(u, curLinks, accepted);
     if (!accepted) return;
     const entry: Entry = { path, value: u.deleted ? undefined : msg.value, deleted: u.deleted, links, ended: u.ended, tock };
     this.store.set(entry);
@@ -776,10 +777,11 @@ export class TicktockNode {
   #change(path: Path, value: unknown, deleted: boolean): ChangeResult {
     const tick = tickSucc(this.ledger.ensure(this.name).tick);
     const cur = this.store.get(path);
-    const links = extend(this.name, tick, cur?.links ?? []);
+    const curLinks = cur ? cur.links : [];
+    const links = extend(this.name, tick, curLinks);
     const ended = cur ? cur.ended : true;
     const tock = this.ledger.nextTock();
-    this.ledger.applyParsedUpdate({ links, ended, deleted, tock, sender: undefined, senderTick: undefined }, cur?.links ?? [], true);
+    this.ledger.applyParsedUpdate({ links, ended, deleted, tock, sender: undefined, senderTick: undefined }, curLinks, true);
     const entry: Entry = { path, value: deleted ? undefined : value, deleted, links, ended, tock };
     this.store.set(entry);
     this.#writer?.appendUpdate({ node: this.name, tick, prev: toWire(links.slice(1), ended), path, value, deleted, tock });
@@ -811,7 +813,7 @@ export class TicktockNode {
   enumNode(node: string, current = false): Tick[] {
     if (!this.ledger.get(node)) throw new MessageError(`enum_node: unknown node ${JSON.stringify(node)}`, "node");
     const out: Tick[] = [];
-    for (const tick of this.store.ticksOf(node)) if (!current || this.store.byTick(node, tick)!.links[0]!.node === node) out.push(tick);
+    for (const tick of this.store.ticksOf(node)) if (!current || this.store.byTick(node, tick)!.headNode === node) out.push(tick);
     return out.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
   }
 

@@ -111,9 +111,17 @@ export class TreeOrder<E extends { path: Path; tock: Tick } = { path: Path; tock
 
   /** Hold `entry` at its path (added as add() does, when new); returns the entry it replaces. */
   set(entry: E): E | undefined {
-    const path = entry.path;
-    if (path.length === 0) return this.#hold(this.#root, entry);
+    return this.place(entry.path, () => entry);
+  }
+
+  /**
+   * Hold the entry `make` returns at `path`, as set() does; `make` is given the Path of the
+   * parent's node, which the tree keeps (none for the root), so that an entry can share it.
+   */
+  place(path: Path, make: (parent: Path | undefined) => E): E | undefined {
+    if (path.length === 0) return this.#hold(this.#root, make(undefined));
     const parent = this.#parentOf(path), k = elementKey(path.elements[path.length - 1]!);
+    const entry = make(parent.path);
     const at = parent.children?.get(k);
     if (at instanceof TreeNode) return this.#hold(at, entry);
     if (!at) this.#size++;

@@ -11,7 +11,11 @@ export class Path {
   #key: string | undefined;
 
   constructor(elements: Iterable<PathElement> = []) {
-    this.elements = Object.freeze([...elements]);
+    // a frozen plain array cannot change, so it is shared rather than copied: the entry store
+    // keeps only an entry's elements and makes its Path from them when asked (entry-record.ts)
+    this.elements = Array.isArray(elements) && Object.isFrozen(elements) && Object.getPrototypeOf(elements) === Array.prototype
+      ? (elements as readonly PathElement[])
+      : Object.freeze([...elements]);
   }
 
   static of(...elements: PathElement[]): Path {
