@@ -153,7 +153,9 @@ export function sweep(a: usize, b: usize, table: u32, lo: u64, hi: u64, mode: i3
 // pairs left in b's chunk - 1, room left in the output chunk). Inside a block the current pair
 // of each input lives in four u64 locals, only the input that advanced is reloaded (the "- 1"
 // keeps that load inside the chunk), output is stored through a local pointer, and the loop
-// test is one counter. When k is 0 (a chunk's last pair, a full output chunk) one plain step
+// test is one counter. Emitting stays a branch: storing every candidate pair and advancing the
+// pointer by the comparison (branch-free) measured 10-20 % slower for intersection and
+// difference, even on workload 2 where nearly every step emits. When k is 0 (a chunk's last pair, a full output chunk) one plain step
 // runs instead, through Writer.emit, which opens the next output chunk with its key; a pair
 // ending at 2^64 - 1 is always a set's last pair, so only plain steps ever see one.
 // Measured under V8 on workload 2, against the earlier pair-at-a-time loops (which tested both
@@ -279,8 +281,7 @@ export function intersect(a: usize, b: usize, out: usize): void {
       do {
         const s = as > bs ? as : bs;
         const l = al < bl ? al : bl;
-        store<u64>(o, s); store<u64>(o, l, 8);
-        o += select<usize>(16, 0, s <= l);
+        if (s <= l) { store<u64>(o, s); store<u64>(o, l, 8); o += 16; }
         if (al <= bl) {
           if (bl == al) { bP += 16; bs = load<u64>(bP); bl = load<u64>(bP, 8); }
           aP += 16; as = load<u64>(aP); al = load<u64>(aP, 8);
@@ -326,8 +327,7 @@ export function difference(a: usize, b: usize, out: usize): void {
           store<u64>(o, as); store<u64>(o, al, 8); o += 16;
           aP += 16; as = load<u64>(aP); al = load<u64>(aP, 8);
         } else {
-          store<u64>(o, as); store<u64>(o, bs - 1, 8);
-          o += select<usize>(16, 0, bs > as);
+          if (bs > as) { store<u64>(o, as); store<u64>(o, bs - 1, 8); o += 16; }
           if (bl >= al) { aP += 16; as = load<u64>(aP); al = load<u64>(aP, 8); } // b covers the rest (and may cover the next a too: keep it)
           else { as = bl + 1; bP += 16; bs = load<u64>(bP); bl = load<u64>(bP, 8); }
         }
