@@ -386,24 +386,34 @@ export function neither(a: usize, b: usize, lo: u64, hi: u64, out: usize): void 
     if (cur > hi) { W.finish(); return; }
     let k = <i32>(min(aE - aP, bE - bP) >> 4) - 1;
     const room = CHUNK_CAP - W.len;
-    if (room < k) k = room;
+    // With no room in the output (none opened yet, or full) the block still runs, up to its first
+    // gap, which the plain emit after it writes: the result of two sets that cover each other's
+    // holes stays empty for long, and would otherwise be walked in plain steps.
+    let lim = hi; // a gap starting beyond lim ends the block
+    if (room == 0) lim = 0; else if (room < k) k = room;
     if (k > 0) {
       let o = pairPtr(W.ch, W.len);
       const o0 = o;
       let as = load<u64>(aP), al = load<u64>(aP, 8), bs = load<u64>(bP), bl = load<u64>(bP, 8);
+      let stopS: u64 = 0, stopL: u64 = 0; // the pair that stopped the block
       let stop = false;
       do {
         let s: u64, l: u64;
         if (as <= bs) { s = as; l = al; aP += 16; as = load<u64>(aP); al = load<u64>(aP, 8); }
         else { s = bs; l = bl; bP += 16; bs = load<u64>(bP); bl = load<u64>(bP, 8); }
         if (s > cur) {
-          if (s > hi) { stop = true; break; }
+          if (s > lim) { stopS = s; stopL = l; stop = true; break; }
           store<u64>(o, cur); store<u64>(o, s - 1, 8); o += 16;
         }
         if (l >= cur) cur = l + 1;
       } while (--k);
       W.len += <i32>((o - o0) >> 4);
-      if (stop) break;
+      if (stop) {
+        if (stopS > hi) break;
+        // the output was full: finish the step that stopped the block (l < 2^64 - 1 in a block)
+        W.emit(cur, stopS - 1);
+        if (stopL >= cur) cur = stopL + 1;
+      }
     } else {
       let s: u64, l: u64;
       if (load<u64>(aP) <= load<u64>(bP)) { s = load<u64>(aP); l = load<u64>(aP, 8); aP += 16; }
