@@ -132,15 +132,31 @@ export function sweep(a: usize, b: usize, table: u32, lo: u64, hi: u64, mode: i3
   return 0;
 }
 
-// ---- dedicated kernels: interval by interval, readers in locals ----
+// ---- dedicated kernels: interval by interval, in blocks ----
 //
 // The generic sweep pays for its generality with cursor state in memory. The operations a node
 // runs all the time (union, intersection, difference, missing) get their own loops: each input
 // is read pair by pair through a pointer held in locals, and output goes through Writer, which
 // keeps its chunk and length at hand instead of re-reading the set header for every pair.
-// (Keeping the writer's state in locals as well was measured slower under V8, by about 30 %
-// for union and 10 % for missing: more live i64/pointer locals than it keeps in registers.)
-// A reader's "advance" is spelled out in each loop:
+//
+// Each kernel runs in blocks. Before a block it works out k, the number of steps that can run
+// without a chunk boundary on either input or a full output chunk: every step consumes at most
+// one pair of each input and emits at most one pair, so k = min(pairs left in a's chunk - 1,
+// pairs left in b's chunk - 1, room left in the output chunk). Inside a block the current pair
+// of each input lives in four u64 locals, only the input that advanced is reloaded (the "- 1"
+// keeps that load inside the chunk), output is stored through a local pointer, and the loop
+// test is one counter. Emitting stays a branch: storing every candidate pair and advancing the
+// pointer by the comparison (branch-free) measured 10-20 % slower for intersection and
+// difference, even on workload 2 where nearly every step emits. When k is 0 (a chunk's last pair, a full output chunk) one plain step
+// runs instead, through Writer.emit, which opens the next output chunk with its key; a pair
+// ending at 2^64 - 1 is always a set's last pair, so only plain steps ever see one.
+// Measured under V8 on workload 2, against the earlier pair-at-a-time loops (which tested both
+// chunk ends, re-read both pairs and re-read the writer's state every step): union 2.4x,
+// intersection 2.0x, missing 2.0x, difference 1.5x faster. Branch-free blocks (select on the
+// comparison, both next pairs preloaded) measured 1.3x faster than the old loops but clearly
+// slower than these branching ones: the inputs interleave regularly enough for the branch
+// predictor, and a select makes every step wait for the loads of the step before.
+// A reader's "advance" across a chunk end is spelled out in each loop:
 //   p += 16; if (p == end && ++c < n) { ch = chunkAt(set, c); p = pairPtr(ch, 0); end = pairPtr(ch, clen(ch)); }
 
 /** Appends canonical pairs to an empty set, filling chunks completely. Lives in static memory. */
@@ -190,22 +206,51 @@ export function union(a: usize, b: usize, out: usize): void {
   if (bN > 0) { const ch = chunkAt(b, 0); bP = pairPtr(ch, 0); bE = pairPtr(ch, clen(ch)); }
   const W = OUT;
   W.start(out);
-  let have = false;
   let cs: u64 = 0, cl: u64 = 0;
-  while (true) {
-    let s: u64 = 0, l: u64 = 0;
-    if (aP < aE && (bP >= bE || load<u64>(aP) <= load<u64>(bP))) {
-      s = load<u64>(aP); l = load<u64>(aP, 8);
-      aP += 16; if (aP == aE && ++aC < aN) { const ch = chunkAt(a, aC); aP = pairPtr(ch, 0); aE = pairPtr(ch, clen(ch)); }
-    } else if (bP < bE) {
-      s = load<u64>(bP); l = load<u64>(bP, 8);
-      bP += 16; if (bP == bE && ++bC < bN) { const ch = chunkAt(b, bC); bP = pairPtr(ch, 0); bE = pairPtr(ch, clen(ch)); }
-    } else break;
-    if (!have) { cs = s; cl = l; have = true; }
-    else if (s <= cl || s == cl + 1) { if (l > cl) cl = l; }
-    else { W.emit(cs, cl); cs = s; cl = l; }
+  // the first pair opens the current output interval [cs, cl]
+  if (aP < aE && (bP >= bE || load<u64>(aP) <= load<u64>(bP))) {
+    cs = load<u64>(aP); cl = load<u64>(aP, 8);
+    aP += 16; if (aP == aE && ++aC < aN) { const ch = chunkAt(a, aC); aP = pairPtr(ch, 0); aE = pairPtr(ch, clen(ch)); }
+  } else if (bP < bE) {
+    cs = load<u64>(bP); cl = load<u64>(bP, 8);
+    bP += 16; if (bP == bE && ++bC < bN) { const ch = chunkAt(b, bC); bP = pairPtr(ch, 0); bE = pairPtr(ch, clen(ch)); }
+  } else { W.finish(); return; }
+  while (aP < aE && bP < bE) {
+    let k = <i32>(min(aE - aP, bE - bP) >> 4) - 1;
+    const room = CHUNK_CAP - W.len;
+    if (room < k) k = room;
+    if (k > 0) {
+      let o = pairPtr(W.ch, W.len);
+      const o0 = o;
+      let as = load<u64>(aP), al = load<u64>(aP, 8), bs = load<u64>(bP), bl = load<u64>(bP, 8);
+      do {
+        let s: u64, l: u64;
+        if (as <= bs) { s = as; l = al; aP += 16; as = load<u64>(aP); al = load<u64>(aP, 8); }
+        else { s = bs; l = bl; bP += 16; bs = load<u64>(bP); bl = load<u64>(bP, 8); }
+        if (s <= cl + 1) { if (l > cl) cl = l; }
+        else { store<u64>(o, cs); store<u64>(o, cl, 8); o += 16; cs = s; cl = l; }
+      } while (--k);
+      W.len += <i32>((o - o0) >> 4);
+    } else {
+      let s: u64, l: u64;
+      if (load<u64>(aP) <= load<u64>(bP)) { s = load<u64>(aP); l = load<u64>(aP, 8); aP += 16; }
+      else { s = load<u64>(bP); l = load<u64>(bP, 8); bP += 16; }
+      if (s <= cl || s == cl + 1) { if (l > cl) cl = l; }
+      else { W.emit(cs, cl); cs = s; cl = l; }
+    }
+    if (aP == aE && ++aC < aN) { const ch = chunkAt(a, aC); aP = pairPtr(ch, 0); aE = pairPtr(ch, clen(ch)); }
+    if (bP == bE && ++bC < bN) { const ch = chunkAt(b, bC); bP = pairPtr(ch, 0); bE = pairPtr(ch, clen(ch)); }
   }
-  if (have) W.emit(cs, cl);
+  // one input is exhausted: the rest of the other
+  if (bP < bE) { a = b; aC = bC; aP = bP; aE = bE; }
+  const n = nchunks(a);
+  while (aP < aE) {
+    const s = load<u64>(aP), l = load<u64>(aP, 8);
+    if (s <= cl || s == cl + 1) { if (l > cl) cl = l; }
+    else { W.emit(cs, cl); cs = s; cl = l; }
+    aP += 16; if (aP == aE && ++aC < n) { const ch = chunkAt(a, aC); aP = pairPtr(ch, 0); aE = pairPtr(ch, clen(ch)); }
+  }
+  W.emit(cs, cl);
   W.finish();
 }
 
@@ -220,13 +265,33 @@ export function intersect(a: usize, b: usize, out: usize): void {
   const W = OUT;
   W.start(out);
   while (aP < aE && bP < bE) {
-    const as = load<u64>(aP), al = load<u64>(aP, 8), bs = load<u64>(bP), bl = load<u64>(bP, 8);
-    const s = as > bs ? as : bs;
-    const l = al < bl ? al : bl;
-    if (s <= l) W.emit(s, l);
-    // drop whichever ends first (both when they end together)
-    if (al <= bl) { aP += 16; if (aP == aE && ++aC < aN) { const ch = chunkAt(a, aC); aP = pairPtr(ch, 0); aE = pairPtr(ch, clen(ch)); } }
-    if (bl <= al) { bP += 16; if (bP == bE && ++bC < bN) { const ch = chunkAt(b, bC); bP = pairPtr(ch, 0); bE = pairPtr(ch, clen(ch)); } }
+    let k = <i32>(min(aE - aP, bE - bP) >> 4) - 1;
+    const room = CHUNK_CAP - W.len;
+    if (room < k) k = room;
+    if (k > 0) {
+      let o = pairPtr(W.ch, W.len);
+      const o0 = o;
+      let as = load<u64>(aP), al = load<u64>(aP, 8), bs = load<u64>(bP), bl = load<u64>(bP, 8);
+      do {
+        const s = as > bs ? as : bs;
+        const l = al < bl ? al : bl;
+        if (s <= l) { store<u64>(o, s); store<u64>(o, l, 8); o += 16; }
+        if (al <= bl) {
+          if (bl == al) { bP += 16; bs = load<u64>(bP); bl = load<u64>(bP, 8); }
+          aP += 16; as = load<u64>(aP); al = load<u64>(aP, 8);
+        } else { bP += 16; bs = load<u64>(bP); bl = load<u64>(bP, 8); }
+      } while (--k);
+      W.len += <i32>((o - o0) >> 4);
+    } else {
+      const as = load<u64>(aP), al = load<u64>(aP, 8), bs = load<u64>(bP), bl = load<u64>(bP, 8);
+      const s = as > bs ? as : bs;
+      const l = al < bl ? al : bl;
+      if (s <= l) W.emit(s, l);
+      if (al <= bl) aP += 16;
+      if (bl <= al) bP += 16;
+    }
+    if (aP == aE && ++aC < aN) { const ch = chunkAt(a, aC); aP = pairPtr(ch, 0); aE = pairPtr(ch, clen(ch)); }
+    if (bP == bE && ++bC < bN) { const ch = chunkAt(b, bC); bP = pairPtr(ch, 0); bE = pairPtr(ch, clen(ch)); }
   }
   W.finish();
 }
@@ -241,22 +306,56 @@ export function difference(a: usize, b: usize, out: usize): void {
   if (bN > 0) { const ch = chunkAt(b, 0); bP = pairPtr(ch, 0); bE = pairPtr(ch, clen(ch)); }
   const W = OUT;
   W.start(out);
-  while (aP < aE) {
-    let cur = load<u64>(aP);
-    const l = load<u64>(aP, 8);
-    let done = false;
-    // b's intervals that end before this one starts cannot matter any more
-    while (bP < bE && load<u64>(bP, 8) < cur) { bP += 16; if (bP == bE && ++bC < bN) { const ch = chunkAt(b, bC); bP = pairPtr(ch, 0); bE = pairPtr(ch, clen(ch)); } }
-    while (bP < bE) {
-      const bs = load<u64>(bP), bl = load<u64>(bP, 8);
-      if (bs > l) break;
-      if (bs > cur) W.emit(cur, bs - 1);
-      if (bl >= l) { done = true; break; } // b covers the rest (and may cover the next a too: keep it)
-      cur = bl + 1;
-      bP += 16; if (bP == bE && ++bC < bN) { const ch = chunkAt(b, bC); bP = pairPtr(ch, 0); bE = pairPtr(ch, clen(ch)); }
+  // cs: the first tick of a's current pair that b has not removed yet
+  let cs: u64 = aP < aE ? load<u64>(aP) : 0;
+  while (aP < aE && bP < bE) {
+    let k = <i32>(min(aE - aP, bE - bP) >> 4) - 1;
+    const room = CHUNK_CAP - W.len;
+    if (room < k) k = room;
+    if (k > 0) {
+      let o = pairPtr(W.ch, W.len);
+      const o0 = o;
+      let as = cs, al = load<u64>(aP, 8), bs = load<u64>(bP), bl = load<u64>(bP, 8);
+      do {
+        if (bl < as) { bP += 16; bs = load<u64>(bP); bl = load<u64>(bP, 8); }
+        else if (bs > al) {
+          store<u64>(o, as); store<u64>(o, al, 8); o += 16;
+          aP += 16; as = load<u64>(aP); al = load<u64>(aP, 8);
+        } else {
+          if (bs > as) { store<u64>(o, as); store<u64>(o, bs - 1, 8); o += 16; }
+          if (bl >= al) { aP += 16; as = load<u64>(aP); al = load<u64>(aP, 8); } // b covers the rest (and may cover the next a too: keep it)
+          else { as = bl + 1; bP += 16; bs = load<u64>(bP); bl = load<u64>(bP, 8); }
+        }
+      } while (--k);
+      cs = as;
+      W.len += <i32>((o - o0) >> 4);
+    } else {
+      const al = load<u64>(aP, 8), bs = load<u64>(bP), bl = load<u64>(bP, 8);
+      let nextA = false;
+      if (bl < cs) bP += 16;
+      else if (bs > al) { W.emit(cs, al); nextA = true; }
+      else {
+        if (bs > cs) W.emit(cs, bs - 1);
+        if (bl >= al) nextA = true;
+        else { cs = bl + 1; bP += 16; }
+      }
+      if (nextA) {
+        aP += 16; if (aP == aE && ++aC < aN) { const ch = chunkAt(a, aC); aP = pairPtr(ch, 0); aE = pairPtr(ch, clen(ch)); }
+        if (aP < aE) cs = load<u64>(aP);
+      }
     }
-    if (!done) W.emit(cur, l);
-    aP += 16; if (aP == aE && ++aC < aN) { const ch = chunkAt(a, aC); aP = pairPtr(ch, 0); aE = pairPtr(ch, clen(ch)); }
+    if (aP == aE && ++aC < aN) { const ch = chunkAt(a, aC); aP = pairPtr(ch, 0); aE = pairPtr(ch, clen(ch)); cs = load<u64>(aP); }
+    if (bP == bE && ++bC < bN) { const ch = chunkAt(b, bC); bP = pairPtr(ch, 0); bE = pairPtr(ch, clen(ch)); }
+  }
+  // b is exhausted: the rest of a, its current pair from cs
+  if (aP < aE) {
+    W.emit(cs, load<u64>(aP, 8));
+    aP += 16;
+    while (true) {
+      if (aP == aE) { if (++aC >= aN) break; const ch = chunkAt(a, aC); aP = pairPtr(ch, 0); aE = pairPtr(ch, clen(ch)); }
+      W.emit(load<u64>(aP), load<u64>(aP, 8));
+      aP += 16;
+    }
   }
   W.finish();
 }
@@ -279,23 +378,67 @@ export function neither(a: usize, b: usize, lo: u64, hi: u64, out: usize): void 
   locate(b, lo);
   if (bN > 0) { bC = locC; const ch = chunkAt(b, bC); bP = pairPtr(ch, locK < 0 ? 0 : locK); bE = pairPtr(ch, clen(ch)); }
   let cur = lo; // the first tick not yet known to be covered
-  while (true) {
-    let s: u64 = 0, l: u64 = 0;
-    if (aP < aE && (bP >= bE || load<u64>(aP) <= load<u64>(bP))) {
-      s = load<u64>(aP); l = load<u64>(aP, 8);
-      aP += 16; if (aP == aE && ++aC < aN) { const ch = chunkAt(a, aC); aP = pairPtr(ch, 0); aE = pairPtr(ch, clen(ch)); }
-    } else if (bP < bE) {
-      s = load<u64>(bP); l = load<u64>(bP, 8);
-      bP += 16; if (bP == bE && ++bC < bN) { const ch = chunkAt(b, bC); bP = pairPtr(ch, 0); bE = pairPtr(ch, clen(ch)); }
-    } else break;
+  while (aP < aE && bP < bE) {
+    if (cur > hi) { W.finish(); return; }
+    let k = <i32>(min(aE - aP, bE - bP) >> 4) - 1;
+    const room = CHUNK_CAP - W.len;
+    // With no room in the output (none opened yet, or full) the block still runs, up to its first
+    // gap, which the plain emit after it writes: the result of two sets that cover each other's
+    // holes stays empty for long, and would otherwise be walked in plain steps.
+    let lim = hi; // a gap starting beyond lim ends the block
+    if (room == 0) lim = 0; else if (room < k) k = room;
+    if (k > 0) {
+      let o = pairPtr(W.ch, W.len);
+      const o0 = o;
+      let as = load<u64>(aP), al = load<u64>(aP, 8), bs = load<u64>(bP), bl = load<u64>(bP, 8);
+      let stopS: u64 = 0, stopL: u64 = 0; // the pair that stopped the block
+      let stop = false;
+      do {
+        let s: u64, l: u64;
+        if (as <= bs) { s = as; l = al; aP += 16; as = load<u64>(aP); al = load<u64>(aP, 8); }
+        else { s = bs; l = bl; bP += 16; bs = load<u64>(bP); bl = load<u64>(bP, 8); }
+        if (s > cur) {
+          if (s > lim) { stopS = s; stopL = l; stop = true; break; }
+          store<u64>(o, cur); store<u64>(o, s - 1, 8); o += 16;
+        }
+        if (l >= cur) cur = l + 1;
+      } while (--k);
+      W.len += <i32>((o - o0) >> 4);
+      if (stop) {
+        if (stopS > hi) break;
+        // the output was full: finish the step that stopped the block (l < 2^64 - 1 in a block)
+        W.emit(cur, stopS - 1);
+        if (stopL >= cur) cur = stopL + 1;
+      }
+    } else {
+      let s: u64, l: u64;
+      if (load<u64>(aP) <= load<u64>(bP)) { s = load<u64>(aP); l = load<u64>(aP, 8); aP += 16; }
+      else { s = load<u64>(bP); l = load<u64>(bP, 8); bP += 16; }
+      if (s > hi) break;
+      if (s > cur) W.emit(cur, s - 1);
+      if (l >= cur) {
+        if (l >= hi) { W.finish(); return; }
+        cur = l + 1;
+      }
+    }
+    if (aP == aE && ++aC < aN) { const ch = chunkAt(a, aC); aP = pairPtr(ch, 0); aE = pairPtr(ch, clen(ch)); }
+    if (bP == bE && ++bC < bN) { const ch = chunkAt(b, bC); bP = pairPtr(ch, 0); bE = pairPtr(ch, clen(ch)); }
+  }
+  // one input is exhausted (or a pair starts beyond hi): the rest of the other
+  if (aP < aE && bP < bE) { aP = aE; bP = bE; }
+  else if (bP < bE) { a = b; aC = bC; aP = bP; aE = bE; }
+  const n = nchunks(a);
+  while (aP < aE) {
+    const s = load<u64>(aP), l = load<u64>(aP, 8);
     if (s > hi) break;
     if (s > cur) W.emit(cur, s - 1);
     if (l >= cur) {
       if (l >= hi) { W.finish(); return; }
       cur = l + 1;
     }
+    aP += 16; if (aP == aE && ++aC < n) { const ch = chunkAt(a, aC); aP = pairPtr(ch, 0); aE = pairPtr(ch, clen(ch)); }
   }
-  W.emit(cur, hi);
+  if (cur <= hi) W.emit(cur, hi);
   W.finish();
 }
 

@@ -443,6 +443,73 @@ export function propertySuite(kernel: "simd" | "scalar"): void {
     });
   });
   }
+  describe("bulk operations where chunks end exactly, at both ends of the tick range", () => {
+    // The merge kernels run in blocks that stop one pair before a chunk's end and at a full output
+    // chunk (assembly/merge.ts). Sets of exactly 255, 256, 257, 511, 512 or 513 regular intervals
+    // (full chunks from fromState) against each other and against empty sets, so inputs end at a
+    // chunk's last pair, outputs fill chunks exactly and empty inputs skip the blocks; in the top
+    // universe the last interval can end at 2^64 - 1, which only a set's last pair can.
+    const COUNTS = [0, 1, 2, 255, 256, 257, 511, 512, 513];
+    const patternArb = fc.record({
+      n: fc.constantFrom(...COUNTS),
+      period: fc.integer({ min: 2, max: 5 }),
+      len: fc.integer({ min: 1, max: 4 }),
+      offset: fc.integer({ min: 0, max: 6 }),
+    });
+    const SPAN = 5 * 513 + 16;
+    const toOffsets = ({ n, period, len, offset }: { n: number; period: number; len: number; offset: number }, fromTop: boolean): Uint8Array => {
+      const model = new Uint8Array(SPAN);
+      const l = Math.min(len, period - 1);
+      // fromTop: the last interval ends at the universe's last tick (2^64 - 1 at the top)
+      const first = fromTop ? SPAN - (n - 1) * period - l : offset;
+      for (let i = 0; i < n; i++) model.fill(1, first + i * period, first + i * period + l);
+      return model;
+    };
+    for (const [name, base] of [["[0, " + SPAN + ")", 0n], ["the top " + SPAN + " ticks below 2^64", (1n << 64n) - BigInt(SPAN)]] as const) {
+      it(`union, intersect, subtract and missing match the model in ${name}`, () => {
+        const tick = (i: number): Tick => tickOut(base + BigInt(i));
+        /** The wire state of a model, with an optional run [1, base) before it (missing at the top). */
+        const stateOf = (model: Uint8Array, lead = false): RangeSetState => {
+          const out: [bigint, bigint][] = lead && base > 1n ? [[1n, base]] : [];
+          for (let i = 0; i < SPAN; ) {
+            if (!model[i]) { i++; continue; }
+            let e = i;
+            while (e < SPAN && model[e]) e++;
+            const a = base + BigInt(i), b = base + BigInt(e);
+            const prev = out[out.length - 1];
+            if (prev && prev[1] === a) prev[1] = b; else out.push([a, b]);
+            i = e;
+          }
+          return out.map(([a, b]) => (b === a + 1n ? tickOut(a) : [tickOut(a), tickOut(b)]));
+        };
+        fc.assert(
+          fc.property(patternArb, patternArb, fc.boolean(), fc.boolean(), fc.integer({ min: 0, max: SPAN - 1 }), (pa, pb, topA, topB, t) => {
+            const ma = toOffsets(pa, topA), mb = toOffsets(pb, topB);
+            const a = RangeSet.fromState(stateOf(ma)), b = RangeSet.fromState(stateOf(mb));
+            const combine = (f: (x: number, y: number) => boolean): RangeSetState => stateOf(ma.map((x, i) => (f(x, mb[i]!) ? 1 : 0)));
+            const check = (got: RangeSet, want: RangeSetState): void => {
+              expect(got.checkInvariants()).toBe(0);
+              expect(got.toState()).toEqual(want);
+              got.dispose();
+            };
+            check(a.union(b), combine((x, y) => x === 1 || y === 1));
+            check(a.intersect(b), combine((x, y) => x === 1 && y === 1));
+            check(a.intersect(a), stateOf(ma));
+            check(a.subtract(b), combine((x, y) => x === 1 && y === 0));
+            check(b.subtract(a), combine((x, y) => y === 1 && x === 0));
+            // missing up to a tick inside the universe, and up to its last tick (2^64 - 1 at the top)
+            for (const last of [t, SPAN - 1]) {
+              const want = stateOf(ma.map((x, i) => (base + BigInt(i) >= 1n && i <= last && x === 0 && mb[i] === 0 ? 1 : 0)), true);
+              check(RangeSet.missing(tick(last), a, b), want);
+            }
+            a.dispose();
+            b.dispose();
+          }),
+          { numRuns: 60 },
+        );
+      });
+    }
+  });
   describe("bulk operations on sets spanning many chunks", () => {
     // Sets of up to ~4,000 intervals in 16,384 ticks: many chunks of the core each (full ones from
     // fromState, part-filled ones from point adds), so every kernel crosses chunk ends on both inputs.
