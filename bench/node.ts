@@ -10,7 +10,8 @@
 //
 // Recovery. Ten nodes, each dropping 10 % of the messages it receives; 10,000 writes spread
 // over the nodes; then the time until every node holds the same data and misses nothing, and
-// how many `info {missing}` rounds the busiest node needed.
+// how many `info {missing}` requests the busiest node sent, and how many of them were retries
+// (asking again for ticks asked for before; src/node/request-pacing.ts).
 
 import { spawn } from "node:child_process";
 import { existsSync, mkdtempSync, writeFileSync } from "node:fs";
@@ -29,7 +30,7 @@ import { Path } from "../src/wire/path.js";
 export interface NodeBenchResults {
   broker: string;
   ingest: { messages: number; nodeRate: number; bareRate: number; ratio: number; runs: number[] };
-  recovery: { nodes: number; writes: number; loss: number; dropped: number; writeMs: number; recoverMs: number; maxRounds: number; resent: number };
+  recovery: { nodes: number; writes: number; loss: number; dropped: number; writeMs: number; recoverMs: number; maxRetries: number; maxRequests: number; resent: number };
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -104,7 +105,7 @@ function bareConsumer(url: string) {
   };
 }
 
-async function recovery(url: string, writes: number, loss: number, count = 10): Promise<NodeBenchResults["recovery"]> {
+export async function recovery(url: string, writes: number, loss: number, count = 10): Promise<NodeBenchResults["recovery"]> {
   const nodes: { node: TicktockNode; t: LossyTransport }[] = [];
   for (let i = 0; i < count; i++) {
     const t = new LossyTransport(new MqttTransport({ url }), { dropIn: loss });
@@ -122,7 +123,8 @@ async function recovery(url: string, writes: number, loss: number, count = 10): 
     if (w % 200 === 199) await sleep(1);
   }
   const writeEnd = performance.now();
-  const roundsBefore = nodes.map((x) => x.node.stats.missingRequests);
+  const retriesBefore = nodes.map((x) => x.node.stats.missingRetries);
+  const requestsBefore = nodes.map((x) => x.node.stats.missingRequests);
   const key = (n: TicktockNode) => JSON.stringify(n.store.sorted().filter((e) => !e.deleted).map((e) => [String(e.path), e.value]));
   for (;;) {
     const first = key(nodes[0]!.node);
@@ -133,7 +135,8 @@ async function recovery(url: string, writes: number, loss: number, count = 10): 
   const recoverMs = performance.now() - writeEnd;
   const result = {
     nodes: count, writes, loss, dropped: nodes.reduce((s, x) => s + x.t.dropped, 0), writeMs: writeEnd - start, recoverMs,
-    maxRounds: Math.max(...nodes.map((x, i) => x.node.stats.missingRequests - roundsBefore[i]!)), resent: nodes.reduce((s, x) => s + x.node.stats.resent, 0),
+    maxRetries: Math.max(...nodes.map((x, i) => x.node.stats.missingRetries - retriesBefore[i]!)),
+    maxRequests: Math.max(...nodes.map((x, i) => x.node.stats.missingRequests - requestsBefore[i]!)), resent: nodes.reduce((s, x) => s + x.node.stats.resent, 0),
   };
   await Promise.all(nodes.map((x) => x.node.stop()));
   return result;
@@ -153,7 +156,7 @@ export async function benchNode(opts: { messages?: number; runs?: number; writes
     const med = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
     const nodeRate = med(nodeRuns), bareRate = med(bareRuns);
     const rec = opts.recovery === false
-      ? { nodes: 0, writes: 0, loss: 0, dropped: 0, writeMs: 0, recoverMs: 0, maxRounds: 0, resent: 0 }
+      ? { nodes: 0, writes: 0, loss: 0, dropped: 0, writeMs: 0, recoverMs: 0, maxRetries: 0, maxRequests: 0, resent: 0 }
       : await recovery(broker.url, opts.writes ?? 10_000, 0.1);
     return {
       broker: broker.name,
@@ -165,15 +168,18 @@ export async function benchNode(opts: { messages?: number; runs?: number; writes
   }
 }
 
+/** A tick asked for in a first request and at most two retries: the retries bound the rounds any tick needed. */
+export const recoveryPass = (r: NodeBenchResults): boolean => r.recovery.maxRetries <= 2;
+
 export function printNode(r: NodeBenchResults): void {
   const k = (x: number) => `${Math.round(x).toLocaleString("en")}`;
   console.log(`\nNode (broker: ${r.broker})`);
   console.log(`  ingest: ${k(r.ingest.nodeRate)} updates/s applied by one node (median of ${r.ingest.runs.length}; runs ${r.ingest.runs.map(k).join(", ")})`);
   console.log(`          ${k(r.ingest.bareRate)} messages/s seen by a bare subscriber (baseline); node/baseline = ${r.ingest.ratio.toFixed(2)}`);
   console.log(`  recovery: ${r.recovery.nodes} nodes, ${k(r.recovery.writes)} writes in ${k(r.recovery.writeMs)} ms, ${r.recovery.loss * 100}% loss (${k(r.recovery.dropped)} messages dropped)`);
-  console.log(`            converged ${k(r.recovery.recoverMs)} ms after the last write, after at most ${r.recovery.maxRounds} info/missing rounds on one node; ${k(r.recovery.resent)} updates re-sent in all`);
+  console.log(`            converged ${k(r.recovery.recoverMs)} ms after the last write, after at most ${1 + r.recovery.maxRetries} rounds for any tick (${r.recovery.maxRetries} retries, ${r.recovery.maxRequests} info/missing requests on the busiest node); ${k(r.recovery.resent)} updates re-sent in all`);
   console.log(`  ${r.ingest.nodeRate >= 20_000 ? "PASS" : "MISS"}  ingest >= 20,000 updates/s per node`);
-  console.log(`  ${r.recovery.maxRounds <= 3 ? "PASS" : "MISS"}  recovery within three retry rounds`);
+  console.log(`  ${recoveryPass(r) ? "PASS" : "MISS"}  recovery within three rounds (a first request and at most two retries of any tick)`);
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {

@@ -177,7 +177,7 @@ export function printSerf(r: SerfBenchResults): void {
   console.log(`          between two agents Serf's gossip carried ${k(i.crossAgent)} events/s (400-byte payloads)`);
   console.log(`  recovery: ${c.nodes} nodes, ${c.writes} writes (every 7th in pieces), ${c.loss * 100}% loss`);
   for (const [name, x] of [["serf", c.serf], ["mosquitto", c.mqtt]] as const) {
-    console.log(`            ${name}: converged ${k(x.recoverMs)} ms after the last write, at most ${x.maxRounds} info/missing rounds on one node, ${k(x.resent)} re-sent, ${k(x.dropped)} dropped`);
+    console.log(`            ${name}: converged ${k(x.recoverMs)} ms after the last write, at most ${x.maxRounds} info/missing requests on one node, ${k(x.resent)} re-sent, ${k(x.dropped)} dropped`);
   }
   console.log(`            serf/mosquitto recovery time = ${c.ratio.toFixed(1)}`);
 }

@@ -32,6 +32,7 @@ import { nodeDeleter, type DeleterSettings, type NodeDeleter } from "./node-dele
 import { formatMissing } from "./errors.js";
 import { Log, type LogSink } from "./log.js";
 import { ResendPolicy, type Urgency } from "./resend-policy.js";
+import { RequestPacing } from "./request-pacing.js";
 import { StateFileWriter, readStateFile, type Snapshot, type StateStorage } from "./state-file.js";
 import { RotatingStateFile } from "./rotating-state-file.js";
 import { NodeActor } from "./actor/node-actor.js";
@@ -136,7 +137,10 @@ export interface NodeStats {
   updatesApplied: number;
   dropped: number;
   resent: number;
+  /** `info {missing}` messages sent. */
   missingRequests: number;
+  /** Of those, the retries: requests that ask again for ticks an earlier one asked for (request-pacing.ts). */
+  missingRetries: number;
 }
 
 /** The sender of a fake info: "" (nobody) unless a real node name is given. */
@@ -174,7 +178,7 @@ export class TicktockNode {
   readonly name: string;
   readonly ledger: TickLedger;
   readonly store = new EntryStore();
-  readonly stats: NodeStats = { received: 0, updatesApplied: 0, dropped: 0, resent: 0, missingRequests: 0 };
+  readonly stats: NodeStats = { received: 0, updatesApplied: 0, dropped: 0, resent: 0, missingRequests: 0, missingRetries: 0 };
   #mode: NodeMode = "starting";
   readonly #o: Required<Omit<NodeOptions, "load" | "save" | "join" | "log" | "storage" | "fetch" | "deleter">> & Pick<NodeOptions, "load" | "save" | "join" | "storage" | "fetch" | "deleter">;
   /** The Delete actor (undefined: none). */
@@ -197,6 +201,8 @@ export class TicktockNode {
   #resendDue = 0;
   /** What the last `info {missing}` asked for: asking for something new restarts the backoff. */
   #lastAsked = "";
+  /** Whether the last request is still being answered (see request-pacing.ts). */
+  readonly #pacing: RequestPacing;
   #announceTimer: ReturnType<typeof setTimeout> | undefined;
   #idleTimer: ReturnType<typeof setTimeout> | undefined;
   #heartbeat: ReturnType<typeof setInterval> | undefined;
@@ -227,6 +233,7 @@ export class TicktockNode {
     this.#log = new Log(`ticktock ${this.name}`, options.log);
     this.ledger = new TickLedger(this.name);
     this.#resendPolicy = new ResendPolicy(this.name, 3 * this.#o.announceInterval);
+    this.#pacing = new RequestPacing(this.#o.missingDelay, this.#o.maxMissingDelay);
     this.#splitter = this.#o.splitOver > 0 ? new MessageSplitter(this.name, this.#o.splitOver) : undefined;
     this.#pieces = new Reassembler({ log: (line) => this.#log.warn(line), maxBytes: this.#o.maxMessage });
     if (this.#o.actor !== false && !this.#o.passive) this.#actor = this.#newActor(this.#o.actor); // checks the timings
@@ -329,6 +336,7 @@ export class TicktockNode {
     this.#pieces.clear();
     await this.#transport.close();
     this.#resendPolicy.dispose();
+    this.#pacing.clear();
     for (const m of [this.#seenMissing, this.#pendingResend]) {
       for (const r of m.values()) r.dispose();
       m.clear();
@@ -626,17 +634,24 @@ export class TicktockNode {
     if (Object.keys(all).length === 0) {
       this.#missingGap = this.#o.missingDelay;
       this.#waitingForPiecesSince = 0;
+      this.#pacing.clear();
       return;
     }
-    const asked = formatMissing(req);
+    const { ask, kind } = this.#pacing.plan(all, req);
+    const asked = formatMissing(ask);
     if (asked !== "") {
       this.stats.missingRequests++;
-      this.#log.debug(`asking for missing ticks ${asked}`);
-      this.#sendInfo(this.#withDropped({ missing: req }));
+      if (kind === "retry") this.stats.missingRetries++;
+      this.#log.debug(`asking for missing ticks ${asked}${kind === "gaps" ? " (new gaps; the last request is still being answered)" : kind === "retry" ? " (again)" : ""}`);
+      this.#sendInfo(this.#withDropped({ missing: ask }));
     }
-    // Backoff only while asking for the same ticks again: nobody has them (yet).
-    this.#missingGap = asked !== this.#lastAsked ? this.#o.missingDelay : Math.min(this.#missingGap * 1.5, this.#o.maxMissingDelay);
-    this.#lastAsked = asked;
+    if (kind === "gaps") {
+      this.#missingGap = this.#o.missingDelay; // look again soon: the answers are coming
+    } else {
+      // Backoff only while asking for the same ticks again: nobody has them (yet).
+      this.#missingGap = asked !== this.#lastAsked ? this.#o.missingDelay : Math.min(this.#missingGap * 1.5, this.#o.maxMissingDelay);
+      this.#lastAsked = asked;
+    }
     this.#kickMissing();
   }
 
