@@ -104,7 +104,11 @@ async function scenario(nodes: number, bigIntervals: number): Promise<Scenario> 
     await page.waitForTimeout(3000); // let the first, seeding refreshes pass
     const refresh = await measure(page, 5000);
     await page.focus(`.timeline[data-node="${names[0]}"]`);
+    // TICKTOCK_INSPECTOR_TRACE=prefix: a Chromium performance trace of the zoom phase, per scenario
+    const trace = process.env.TICKTOCK_INSPECTOR_TRACE;
+    if (trace) await browser.startTracing(page, { path: `${trace}-${nodes}.json`, categories: ["devtools.timeline", "disabled-by-default-devtools.timeline", "blink.user_timing", "v8.execute", "toplevel"] });
     const [zoom] = await Promise.all([measure(page, 5000, "ticktock:timeline"), driveZoom(page, 5000)]);
+    if (trace) await browser.stopTracing();
     return { ...refresh, zoom };
   } finally {
     await browser.close();
