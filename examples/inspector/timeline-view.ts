@@ -107,7 +107,7 @@ export class TimelineView {
   #rasterWindow: TickWindow = this.window;
   #busy: Promise<void> | undefined;
   #again = false;
-  /** The animation frame that will fetch and describe (input only marks what is due; see #frame). */
+  /** The animation frame that will show the tooltip due (see #due). */
   #frame: number | undefined;
   /** When the view first went stale since the last fetch: a redraw is measured from then. */
   #staleSince: number | undefined;
@@ -191,23 +191,18 @@ export class TimelineView {
   }
 
   /**
-   * Fetch and draw this view's window, at the next animation frame: however many keys, wheel
-   * steps or pointer moves arrive in one frame, one raster is asked for, and never while another
-   * is in flight (the latest window is asked for once it is back). The last frame stays drawn
-   * meanwhile.
+   * Fetch and draw this view's window: one raster in flight at a time, so however many keys,
+   * wheel steps or pointer moves arrive meanwhile, the latest window is asked for once, when it
+   * is back. The last frame stays drawn meanwhile.
    */
   requestDraw(): void {
     this.#staleSince ??= performance.now();
-    this.#schedule();
+    this.#fetch();
   }
 
   /** The tooltip to show at the next frame (input only notes it: one tooltip and one runsAt per frame). */
   #due(what: "pointer" | "centre"): void {
     this.#describeDue = what;
-    this.#schedule();
-  }
-
-  #schedule(): void {
     if (this.#frame !== undefined) return;
     this.#frame = requestAnimationFrame(() => {
       this.#frame = undefined;
@@ -215,7 +210,6 @@ export class TimelineView {
       this.#describeDue = undefined;
       if (due === "centre") this.#describeCentre();
       else if (due === "pointer") this.#describePointer();
-      this.#fetch();
     });
   }
 
@@ -283,7 +277,7 @@ export class TimelineView {
 
   /** Resolves when no raster is in flight (tests and the benchmark wait on it). */
   async settled(): Promise<void> {
-    while (this.#busy || this.#frame !== undefined) await (this.#busy ?? new Promise((r) => requestAnimationFrame(() => r(undefined))));
+    while (this.#busy) await this.#busy;
   }
 
   #setWindow(w: TickWindow): void {
