@@ -109,7 +109,7 @@ export class TimelineView {
   #again = false;
   /** The animation frame that will show the tooltip due (see #due). */
   #frame: number | undefined;
-  /** When the view first went stale since the last fetch: a redraw is measured from then. */
+  /** When the window to fetch next was asked for (a key, or the end of the fetch in flight): a redraw is measured from then. */
   #staleSince: number | undefined;
   /** The tooltip due at the next frame: at the pointer, or at the keyboard's cursor. */
   #describeDue: "pointer" | "centre" | undefined;
@@ -235,18 +235,21 @@ export class TimelineView {
     const finish = (r: NodeRaster | undefined, shared: boolean) => {
       if (finished) return;
       finished = true;
-      if (r) {
-        this.paint(r, window);
-        if (shared) this.el.dataset.sharedRasters = String(++this.calls.shared);
-      }
-      performance.measure("ticktock:timeline", { start: t0, end: performance.now() });
-      this.#busy = undefined;
-      done();
-      if (this.#again) {
-        this.#again = false;
-        // measured from when this fetch could start: the wait for the one in flight is not the next redraw's
-        this.#staleSince = performance.now();
-        this.#fetch();
+      try {
+        if (r) {
+          this.paint(r, window);
+          if (shared) this.el.dataset.sharedRasters = String(++this.calls.shared);
+        }
+        performance.measure("ticktock:timeline", { start: t0, end: performance.now() });
+      } finally {
+        this.#busy = undefined;
+        done();
+        if (this.#again) {
+          this.#again = false;
+          // measured from when this fetch could start: the wait for the one in flight is not the next redraw's
+          this.#staleSince = performance.now();
+          this.#fetch();
+        }
       }
     };
     const lo = tickArg(window.lo), hi = tickArg(window.hi);
