@@ -35,7 +35,7 @@ interface Figures {
 
 interface Scenario extends Figures {
   /** While zooming and panning the first node's timeline: refresh* are its redraws. */
-  zoom: Figures;
+  zoom: Figures & { canvasPx: number; rasterCalls: number; runsAtCalls: number; sharedRasters: number };
 }
 
 /** Runs in the page. A string, so that no build helper of this file's compiler leaks into it. */
@@ -104,8 +104,17 @@ async function scenario(nodes: number, bigIntervals: number): Promise<Scenario> 
     await page.waitForTimeout(3000); // let the first, seeding refreshes pass
     const refresh = await measure(page, 5000);
     await page.focus(`.timeline[data-node="${names[0]}"]`);
+    // TICKTOCK_INSPECTOR_TRACE=prefix: a Chromium performance trace of the zoom phase, per scenario
+    const trace = process.env.TICKTOCK_INSPECTOR_TRACE;
+    if (trace) await browser.startTracing(page, { path: `${trace}-${nodes}.json`, categories: ["devtools.timeline", "disabled-by-default-devtools.timeline", "blink.user_timing", "v8.execute", "toplevel"] });
     const [zoom] = await Promise.all([measure(page, 5000, "ticktock:timeline"), driveZoom(page, 5000)]);
-    return { ...refresh, zoom };
+    if (trace) await browser.stopTracing();
+    // what the zooming cost in worker calls, and the raster's size (5 bands of canvasPx float32s)
+    const calls = await page.locator(`.timeline[data-node="${names[0]}"]`).evaluate((el: HTMLElement) => ({
+      canvasPx: el.querySelector("canvas")!.width,
+      rasterCalls: Number(el.dataset.rasterCalls ?? 0), runsAtCalls: Number(el.dataset.runsCalls ?? 0), sharedRasters: Number(el.dataset.sharedRasters ?? 0),
+    }));
+    return { ...refresh, zoom: { ...zoom, ...calls } };
   } finally {
     await browser.close();
     await site.close();
@@ -133,6 +142,8 @@ export function printInspector(r: { small: Scenario; large: Scenario }): void {
   console.log(`  baseline, a 1,000-tick node:                ${z(r.small.zoom)}`);
   console.log(`  the 1,000,000-interval node:                ${z(r.large.zoom)}`);
   console.log(`  redraw ratio large/small: ${(r.large.zoom.refreshMedianMs / r.small.zoom.refreshMedianMs).toFixed(1)}x; frames ratio: ${(r.large.zoom.fps / r.small.zoom.fps).toFixed(2)}`);
+  const c = r.large.zoom;
+  console.log(`  the 1M-interval node's timeline: ${c.rasterCalls} raster calls (${c.sharedRasters} read from the shared mailbox) of 5 x ${c.canvasPx} px x 4 B = ${((20 * c.canvasPx) / 1024).toFixed(1)} KiB each, ${c.runsAtCalls} runsAt calls`);
   console.log(`  ${zoomPass(r.large.zoom) ? "PASS" : "MISS"}  zooming the 1M-interval node: redraw p90 under 100 ms, no main-thread task over 100 ms, >= 30 fps`);
 }
 

@@ -10,6 +10,7 @@
 import { spawnRole } from "../../src/worker/adapters/web.js";
 import type { RoleWorker } from "../../src/worker/contract.js";
 import type { ClusterSnapshot } from "../../src/observer/cluster-observer.js";
+import type { RasterMailbox } from "../../src/observer/raster-mailbox.js";
 import type { RangeMap } from "../../src/wire/messages.js";
 import type { Credentials } from "../../src/client/login.js";
 import type { Greeting } from "../../src/client/client.js";
@@ -130,8 +131,8 @@ async function main(): Promise<void> {
   // ---- nodes: a row each, with its history strip and its timeline ----
   const tooltip = new Tooltip($("tooltip"));
   const source = {
-    raster: async (node: string, width: number, w: { lo: number; hi: number }) =>
-      (await observer.raster([node], width, { lo: tickArg(w.lo), hi: tickArg(w.hi) }))[0],
+    raster: async (node: string, width: number, w: { lo: number; hi: number }, mailbox?: RasterMailbox) =>
+      (await observer.raster([node], width, { lo: tickArg(w.lo), hi: tickArg(w.hi) }, mailbox))[0],
     runsAt: (node: string, tick: number) => observer.runsAt(node, tickArg(tick)),
   };
   const history = new MissingHistory();

@@ -8,6 +8,7 @@
 
 import type { NodeRaster } from "../../src/observer/cluster-observer.js";
 import type { TickRun } from "../../src/observer/tick-runs.js";
+import { mailboxBytes, mailboxFits, takeRaster, type RasterMailbox } from "../../src/observer/raster-mailbox.js";
 import { axisMarks, renderAxis } from "./tick-axis.js";
 import { clampWindow, fullWindow, panWindow, pixelTicks, tickAt, zoomWindow, type TickWindow } from "./tick-window.js";
 import { describeTick, type PixelCover, type Tooltip } from "./tooltip.js";
@@ -15,7 +16,8 @@ import { onThemeChange, themeColour } from "./theme.js";
 
 /** Where a timeline gets its pixels and its tooltips' runs from (the observer worker). */
 export interface TimelineSource {
-  raster(node: string, width: number, w: TickWindow): Promise<NodeRaster | undefined>;
+  /** The raster of window w; with a mailbox, the worker puts it there (and the answer may be empty). */
+  raster(node: string, width: number, w: TickWindow, mailbox?: RasterMailbox): Promise<NodeRaster | undefined>;
   runsAt(node: string, tick: number): Promise<TickRun[]>;
 }
 
@@ -105,9 +107,23 @@ export class TimelineView {
   #rasterWindow: TickWindow = this.window;
   #busy: Promise<void> | undefined;
   #again = false;
+  /** The animation frame that will show the tooltip due (see #due). */
+  #frame: number | undefined;
+  /** When the window to fetch next was asked for (a key, or the end of the fetch in flight): a redraw is measured from then. */
+  #staleSince: number | undefined;
+  /** The tooltip due at the next frame: at the pointer, or at the keyboard's cursor. */
+  #describeDue: "pointer" | "centre" | undefined;
+  /** Whether a runsAt call is in flight, and the latest ask made meanwhile. */
+  #runsBusy = false;
+  #runsWanted: { ask: number; tick: number; pixel: PixelCover | undefined; at: { x: number; y: number }; spoken: boolean } | undefined;
   #drag: { x: number; window: TickWindow; id: number } | undefined;
   #pointer: { x: number; y: number } | undefined;
   #ask = 0;
+  /** Calls to the observer worker, by kind, and rasters taken from the mailbox (the tests bound them per burst of input). */
+  readonly calls = { raster: 0, runsAt: 0, shared: 0 };
+  /** Where the worker puts this view's rasters (see raster-mailbox.ts), and the last request's number. */
+  #mailbox: SharedArrayBuffer | undefined;
+  #seq = 0;
 
   constructor(node: string, source: TimelineSource, tooltip: Tooltip) {
     this.node = node;
@@ -174,25 +190,92 @@ export class TimelineView {
     this.axis.dataset.hi = String(w.hi);
   }
 
-  /** Fetch and draw this view's window (coalesced: one raster in flight, then the latest window). */
+  /**
+   * Fetch and draw this view's window: one raster in flight at a time, so however many keys,
+   * wheel steps or pointer moves arrive meanwhile, the latest window is asked for once, when it
+   * is back. The last frame stays drawn meanwhile.
+   */
   requestDraw(): void {
+    this.#staleSince ??= performance.now();
+    this.#fetch();
+  }
+
+  /** The tooltip to show at the next frame (input only notes it: one tooltip and one runsAt per frame). */
+  #due(what: "pointer" | "centre"): void {
+    this.#describeDue = what;
+    if (this.#frame !== undefined) return;
+    this.#frame = requestAnimationFrame(() => {
+      this.#frame = undefined;
+      const due = this.#describeDue;
+      this.#describeDue = undefined;
+      if (due === "centre") this.#describeCentre();
+      else if (due === "pointer") this.#describePointer();
+    });
+  }
+
+  #fetch(): void {
     if (this.#busy) {
       this.#again = true;
       return;
     }
-    if (!this.needsDraw) return;
+    if (!this.needsDraw) {
+      this.#staleSince = undefined;
+      return;
+    }
     const { width, window } = this.rasterRequest();
-    const t0 = performance.now();
-    this.#busy = this.#source.raster(this.node, width, window).then((r) => {
-      if (r) this.paint(r, window);
-      performance.measure("ticktock:timeline", { start: t0, end: performance.now() });
-    }).catch(() => {}).finally(() => {
-      this.#busy = undefined;
-      if (this.#again) {
-        this.#again = false;
-        this.requestDraw();
+    const t0 = this.#staleSince ?? performance.now();
+    this.#staleSince = undefined;
+    const box = this.#mailboxFor(width);
+    const seq = ++this.#seq;
+    this.calls.raster++;
+    this.el.dataset.rasterCalls = String(this.calls.raster);
+    let done!: () => void;
+    this.#busy = new Promise<void>((resolve) => (done = resolve));
+    let finished = false;
+    const finish = (r: NodeRaster | undefined, shared: boolean) => {
+      if (finished) return;
+      finished = true;
+      try {
+        if (r) {
+          this.paint(r, window);
+          if (shared) this.el.dataset.sharedRasters = String(++this.calls.shared);
+        }
+        performance.measure("ticktock:timeline", { start: t0, end: performance.now() });
+      } finally {
+        this.#busy = undefined;
+        done();
+        if (this.#again) {
+          this.#again = false;
+          // measured from when this fetch could start: the wait for the one in flight is not the next redraw's
+          this.#staleSince = performance.now();
+          this.#fetch();
+        }
       }
-    });
+    };
+    const lo = tickArg(window.lo), hi = tickArg(window.hi);
+    // the raster from the mailbox, in the first frame after the worker put it there; or from the
+    // reply, if that comes first (then it is in the mailbox already); without a mailbox, the reply
+    const take = () => (box ? takeRaster(box, seq, this.node, lo, hi) : null);
+    this.#source.raster(this.node, width, window, box ? { buffer: box, seq } : undefined).then((r) => {
+      const shared = take();
+      finish(shared ?? r, shared !== null);
+    }, () => finish(undefined, false));
+    if (box) {
+      const poll = () => {
+        if (finished) return;
+        const r = take();
+        if (r === null) requestAnimationFrame(poll);
+        else finish(r, true);
+      };
+      requestAnimationFrame(poll);
+    }
+  }
+
+  /** This view's raster mailbox, when the page may share memory with its worker (cross-origin isolated). */
+  #mailboxFor(width: number): SharedArrayBuffer | undefined {
+    if (!globalThis.crossOriginIsolated || typeof SharedArrayBuffer !== "function") return undefined;
+    if (!this.#mailbox || !mailboxFits(this.#mailbox, width)) this.#mailbox = new SharedArrayBuffer(mailboxBytes(width));
+    return this.#mailbox;
   }
 
   /** Resolves when no raster is in flight (tests and the benchmark wait on it). */
@@ -231,23 +314,42 @@ export class TimelineView {
     return { first, last, shares: BANDS.map(([band, kind]) => ({ kind, share: r[band][px] ?? 0 })) };
   }
 
-  /** Show the tooltip for a tick at a point of the viewport; `spoken`: say it as the slider's value too. */
-  async #describe(tick: number, px: number | undefined, at: { x: number; y: number }, spoken: boolean): Promise<void> {
+  /**
+   * Show the tooltip for a tick at a point of the viewport; `spoken`: say it as the slider's value
+   * too. The tick's runs come from the worker, one call in flight: asks made meanwhile wait, and
+   * only the latest of them is sent.
+   */
+  #describe(tick: number, px: number | undefined, at: { x: number; y: number }, spoken: boolean): void {
     const ask = ++this.#ask;
     const pixel = px === undefined ? undefined : this.#pixel(px);
     this.#tooltip.show(describeTick(this.node, tick, this.top, undefined, pixel), at.x, at.y);
-    let runs: TickRun[];
+    this.#runsWanted = { ask, tick, pixel, at, spoken };
+    if (!this.#runsBusy) void this.#askRuns();
+  }
+
+  async #askRuns(): Promise<void> {
+    this.#runsBusy = true;
     try {
-      runs = await this.#source.runsAt(this.node, tick);
-    } catch {
-      return;
+      for (let w = this.#runsWanted; w; w = this.#runsWanted) {
+        this.#runsWanted = undefined;
+        this.calls.runsAt++;
+        this.el.dataset.runsCalls = String(this.calls.runsAt);
+        let runs: TickRun[];
+        try {
+          runs = await this.#source.runsAt(this.node, w.tick);
+        } catch {
+          continue;
+        }
+        if (w.ask !== this.#ask) continue; // the pointer or the cursor moved on, or left
+        const lines = describeTick(this.node, w.tick, this.top, runs, w.pixel);
+        this.#tooltip.show(lines, w.at.x, w.at.y);
+        this.#tooltip.el.dataset.node = this.node;
+        this.#tooltip.el.dataset.tick = String(w.tick);
+        if (w.spoken) this.el.setAttribute("aria-valuetext", lines.slice(0, 2).join(": ").replace(" · ", ", "));
+      }
+    } finally {
+      this.#runsBusy = false;
     }
-    if (ask !== this.#ask) return; // the pointer moved on
-    const lines = describeTick(this.node, tick, this.top, runs, pixel);
-    this.#tooltip.show(lines, at.x, at.y);
-    this.#tooltip.el.dataset.node = this.node;
-    this.#tooltip.el.dataset.tick = String(tick);
-    if (spoken) this.el.setAttribute("aria-valuetext", lines.slice(0, 2).join(": ").replace(" · ", ", "));
   }
 
   #describePointer(): void {
@@ -257,7 +359,7 @@ export class TimelineView {
     const x = p.x - rect.left;
     const tick = tickAt(this.window, x, rect.width);
     const px = this.#raster ? Math.floor((x / rect.width) * this.#raster.width) : undefined;
-    void this.#describe(tick, px, p, false);
+    this.#describe(tick, px, p, false);
   }
 
   #describeCentre(): void {
@@ -266,7 +368,7 @@ export class TimelineView {
     const x = ((tick - this.window.lo + 0.5) / (this.window.hi - this.window.lo)) * rect.width;
     this.#cursor.style.left = `${x.toFixed(1)}px`;
     const px = this.#raster ? Math.floor((x / rect.width) * this.#raster.width) : undefined;
-    void this.#describe(tick, px, { x: rect.left + x, y: rect.bottom }, true);
+    this.#describe(tick, px, { x: rect.left + x, y: rect.bottom }, true);
   }
 
   #listen(): void {
@@ -285,7 +387,7 @@ export class TimelineView {
         const anchor = Math.min(1, Math.max(0, (e.clientX - rect.left) / rect.width));
         this.#setWindow(zoomWindow(this.window, WHEEL_ZOOM_PER_100 ** (-e.deltaY / 100), anchor, this.top));
       }
-      this.#describePointer();
+      this.#due("pointer");
     }, { passive: false });
     el.addEventListener("pointerdown", (e) => {
       if (e.button !== 0) return;
@@ -301,7 +403,7 @@ export class TimelineView {
         const span = d.window.hi - d.window.lo;
         this.#setWindow(panWindow(d.window, (-(e.clientX - d.x) / width) * span, this.top));
       }
-      this.#describePointer();
+      this.#due("pointer");
     });
     const endDrag = () => {
       this.#drag = undefined;
@@ -311,6 +413,7 @@ export class TimelineView {
     el.addEventListener("pointercancel", endDrag);
     el.addEventListener("pointerleave", () => {
       this.#pointer = undefined;
+      this.#describeDue = undefined;
       this.#ask++;
       if (el.matches(":focus-visible")) this.#describeCentre();
       else this.#tooltip.hide();
@@ -318,6 +421,7 @@ export class TimelineView {
     // focus from the keyboard shows the cursor's tooltip; a click's focus leaves it to the pointer
     el.addEventListener("focus", () => el.matches(":focus-visible") && this.#describeCentre());
     el.addEventListener("blur", () => {
+      this.#describeDue = undefined;
       this.#ask++;
       this.#tooltip.hide();
     });
@@ -340,7 +444,7 @@ export class TimelineView {
       }
       e.preventDefault();
       this.#setWindow(next);
-      this.#describeCentre();
+      this.#due("centre");
     });
   }
 

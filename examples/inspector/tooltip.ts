@@ -48,8 +48,9 @@ export class Tooltip {
     const r = this.el.getBoundingClientRect();
     const left = Math.min(Math.max(4, x + 12), innerWidth - r.width - 4);
     const top = y + 16 + r.height > innerHeight ? y - r.height - 8 : y + 16;
-    this.el.style.left = `${left + scrollX}px`;
-    this.el.style.top = `${top + scrollY}px`;
+    // a layer of its own (position: fixed, will-change: transform), moved by transform alone:
+    // moving or rewriting the tooltip repaints the tooltip, not the table under it
+    this.el.style.transform = `translate(${left.toFixed(1)}px, ${top.toFixed(1)}px)`;
   }
 
   hide(): void {

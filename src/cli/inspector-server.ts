@@ -33,6 +33,14 @@ export interface InspectorConfig {
 
 const LOOPBACK = ["127.0.0.1", "localhost", "[::1]"];
 
+/**
+ * The page and its workers are cross-origin isolated (they load nothing from other origins), so
+ * the page may share memory with its observer worker: a timeline's raster reaches the page in
+ * its next animation frame even while input holds the worker's reply message back
+ * (src/observer/raster-mailbox.ts).
+ */
+const ISOLATED = { "cross-origin-opener-policy": "same-origin", "cross-origin-embedder-policy": "require-corp" };
+
 export async function serveInspector(
   config: InspectorConfig,
   opts: { host?: string; port?: number; credentials?: Credentials } = {},
@@ -59,7 +67,7 @@ export async function serveInspector(
     }
     try {
       const body = await readFile(join(INSPECTOR_DIR, path === "/" ? "index.html" : path));
-      res.writeHead(200, { "content-type": TYPES[extname(path) || ".html"] ?? "application/octet-stream" }).end(body);
+      res.writeHead(200, { "content-type": TYPES[extname(path) || ".html"] ?? "application/octet-stream", ...ISOLATED }).end(body);
     } catch {
       res.writeHead(404, { "content-type": "text/plain" }).end(`not found: ${path}`);
     }

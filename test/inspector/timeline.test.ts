@@ -255,4 +255,33 @@ describe("the inspector explains, in Chromium", () => {
     await page.emulateMedia({ colorScheme: "light" });
     expect(errors).toEqual([]);
   });
+
+  it("turns a burst of zoom keys into one raster and one runsAt call in flight, the raster read from shared memory", async () => {
+    expect(await page.evaluate(() => crossOriginIsolated)).toBe(true); // the server's COOP/COEP: the mailbox can be shared
+    const big = timeline(page, "big");
+    await big.focus();
+    await page.keyboard.press("0");
+    await drawn(page, "big");
+    await expect.poll(() => tooltip(page).getAttribute("data-tick")).toBe(String(TOP / 2 + 1)); // the "0" press's runsAt is back
+    const calls = () => big.evaluate((el: HTMLElement) => ({ raster: Number(el.dataset.rasterCalls ?? 0), runsAt: Number(el.dataset.runsCalls ?? 0), shared: Number(el.dataset.sharedRasters ?? 0) }));
+    const before = await calls();
+    // 20 presses of + in one task, as a held key or a quick hand sends them within a frame
+    await big.evaluate((el: HTMLElement) => {
+      for (let i = 0; i < 20; i++) el.dispatchEvent(new KeyboardEvent("keydown", { key: "+", bubbles: true, cancelable: true }));
+    });
+    const a = await drawn(page, "big");
+    expect(a.hi - a.lo).toBe(5); // 2,000,000 ticks halved 20 times: down to the fewest a timeline shows
+    const centre = Number(await big.getAttribute("aria-valuenow"));
+    await expect.poll(() => tooltip(page).getAttribute("data-tick")).toBe(String(centre));
+    const after = await calls();
+    // one raster for the first key and one for the latest window once that is back, not 20
+    expect(after.raster - before.raster).toBeGreaterThanOrEqual(1);
+    expect(after.raster - before.raster).toBeLessThanOrEqual(2);
+    expect(after.runsAt - before.runsAt).toBeLessThanOrEqual(2);
+    // every raster came through the mailbox, none waited for the worker's reply message
+    expect(after.shared - before.shared).toBe(after.raster - before.raster);
+    expect(a.width).toBeLessThanOrEqual(1280); // a raster is the canvas's width in pixels, whatever the ticks
+    await page.keyboard.press("0");
+    expect(errors).toEqual([]);
+  });
 });

@@ -3,6 +3,7 @@ import { init } from "../../core/range-set.js";
 import type { Tick } from "../../core/tick.js";
 import { ClusterObserver, type ClusterSnapshot, type NodeRaster } from "../../observer/cluster-observer.js";
 import type { TickRun } from "../../observer/tick-runs.js";
+import { postRaster, type RasterMailbox } from "../../observer/raster-mailbox.js";
 import { MqttTransport } from "../../transport/mqtt-transport.js";
 import type { InfoMessage } from "../../wire/messages.js";
 import { encodeValue } from "../../wire/codec.js";
@@ -27,8 +28,12 @@ export interface ObserverApi {
    */
   seedFrom(server: string, credentials?: Credentials): Promise<{ node: string }>;
   snapshot(): ClusterSnapshot;
-  /** Timelines of several nodes in one call (one raster per node and band). */
-  raster(nodes: string[], width: number, range?: { lo: Tick; hi: Tick }): NodeRaster[];
+  /**
+   * Timelines of several nodes in one call (one raster per node and band). With a mailbox (one
+   * node only) the raster goes there instead, for a page to read in its next frame, and the
+   * answer is empty.
+   */
+  raster(nodes: string[], width: number, range?: { lo: Tick; hi: Tick }, mailbox?: RasterMailbox): NodeRaster[];
   /** The kinds one tick of a node is, each with its run around the tick (the inspector's tooltip). */
   runsAt(node: string, tick: Tick): TickRun[];
   /**
@@ -102,9 +107,13 @@ export function createObserverApi(connect: Connect): ObserverApi {
       }
     },
     snapshot: () => (observer ?? need("snapshot")).snapshot(),
-    raster(nodes: string[], width: number, range?: { lo: Tick; hi: Tick }) {
+    raster(nodes: string[], width: number, range?: { lo: Tick; hi: Tick }, mailbox?: RasterMailbox) {
       const o = need("raster");
-      return nodes.flatMap((n) => o.raster(n, width, range?.lo, range?.hi) ?? []);
+      if (mailbox && nodes.length !== 1) throw new Error(`observer.raster: a mailbox holds one node's raster, not ${nodes.length}`);
+      const rasters = nodes.flatMap((n) => o.raster(n, width, range?.lo, range?.hi) ?? []);
+      if (!mailbox) return rasters;
+      postRaster(mailbox, width, rasters[0]);
+      return [];
     },
     runsAt: (node: string, tick: Tick) => need("runsAt").runsAt(node, tick),
     diagnose: () => doctor?.d.diagnoses() ?? [],
