@@ -196,6 +196,16 @@ export function sweep(a: usize, b: usize, table: u32, lo: u64, hi: u64, mode: i3
 
 export const OUT = changetype<Writer>(memory.data(offsetof<Writer>()));
 
+/**
+ * Steps a block can take: one fewer than the pairs left in either input's chunk (so reading the
+ * next pair ahead stays inside the chunk) and no more than the output chunk has room for.
+ */
+@inline function blockSteps(aP: usize, aE: usize, bP: usize, bE: usize, outLen: i32): i32 {
+  const k = <i32>(min(aE - aP, bE - bP) >> 4) - 1;
+  const room = CHUNK_CAP - outLen;
+  return room < k ? room : k;
+}
+
 /** out = a | b. */
 export function union(a: usize, b: usize, out: usize): void {
   if (anyBitmap(a, b)) { sweepWindows(a, b, OP_UNION, 0, U64_MAX, out); return; }
@@ -216,9 +226,7 @@ export function union(a: usize, b: usize, out: usize): void {
     bP += 16; if (bP == bE && ++bC < bN) { const ch = chunkAt(b, bC); bP = pairPtr(ch, 0); bE = pairPtr(ch, clen(ch)); }
   } else { W.finish(); return; }
   while (aP < aE && bP < bE) {
-    let k = <i32>(min(aE - aP, bE - bP) >> 4) - 1;
-    const room = CHUNK_CAP - W.len;
-    if (room < k) k = room;
+    let k = blockSteps(aP, aE, bP, bE, W.len);
     if (k > 0) {
       let o = pairPtr(W.ch, W.len);
       const o0 = o;
@@ -265,9 +273,7 @@ export function intersect(a: usize, b: usize, out: usize): void {
   const W = OUT;
   W.start(out);
   while (aP < aE && bP < bE) {
-    let k = <i32>(min(aE - aP, bE - bP) >> 4) - 1;
-    const room = CHUNK_CAP - W.len;
-    if (room < k) k = room;
+    let k = blockSteps(aP, aE, bP, bE, W.len);
     if (k > 0) {
       let o = pairPtr(W.ch, W.len);
       const o0 = o;
@@ -309,9 +315,7 @@ export function difference(a: usize, b: usize, out: usize): void {
   // cs: the first tick of a's current pair that b has not removed yet
   let cs: u64 = aP < aE ? load<u64>(aP) : 0;
   while (aP < aE && bP < bE) {
-    let k = <i32>(min(aE - aP, bE - bP) >> 4) - 1;
-    const room = CHUNK_CAP - W.len;
-    if (room < k) k = room;
+    let k = blockSteps(aP, aE, bP, bE, W.len);
     if (k > 0) {
       let o = pairPtr(W.ch, W.len);
       const o0 = o;
