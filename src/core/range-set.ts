@@ -16,13 +16,14 @@
 // Memory: each RangeSet owns wasm memory. Free it with dispose() / `using`; a
 // FinalizationRegistry frees sets that are garbage-collected undisposed, as a safety net only.
 //
-// Appends are coalesced in JavaScript: point adds that extend a run ([a, l], t == l + 1 or
-// t == a - 1) only move the run's bound in two number fields; the run reaches the core as one
-// range add when a point add lands elsewhere, or before anything else reads or writes the core's
-// copy of the set. Building 1,000,000 sequential ticks is then one wasm call instead of a million
-// (bench/README.md, "building"). The rule that keeps it correct: the core handle is read through
-// #handle(), which flushes the run; only add, discard and has (and dispose) read #h directly, and the three
-// account for the run themselves (the set is always core ∪ run).
+// Appends are coalesced in JavaScript: a point add of the tick after the last one added only
+// moves the end of a pending run [a, l] kept in two number fields; the run reaches the core as
+// one range add when a point add lands elsewhere, or before anything else reads or writes the
+// core's copy of the set. Building 1,000,000 sequential ticks is then one wasm call instead of a
+// million (bench/README.md, "Coalesced appends"). The rule that keeps it correct: the core's
+// handle is read through #handle(), which flushes the run; only the point operations' hot paths
+// (add, discard, has) read #h directly, and each accounts for the run itself (the set is always
+// core ∪ run).
 
 import { DisposedError, RangeStateError, TickError, show } from "./errors.js";
 import { END_OF_TICKS, MAX_TICK, checkTick, tickOut, type Tick } from "./tick.js";
@@ -95,7 +96,7 @@ function closed(api: string, a: unknown, b: unknown): [Tick, Tick] | null {
 export class RangeSet implements Iterable<[Tick, Tick]> {
   /**
    * The core's handle (0 once disposed). Read it through #handle(), which flushes the pending
-   * run first; only the point operations' hot paths, dispose and `disposed` read it directly.
+   * run first; only the point operations' hot paths, #flush, dispose and `disposed` read it directly.
    */
   #h: number;
   /**
