@@ -104,6 +104,7 @@ export function propertySuite(kernel: "simd" | "scalar"): void {
       wasm().rsSetDense!(1024, 64, 256);
     });
     universeSuite(DENSE_UNIVERSES, 0.35);
+    pendingRuns(0.5);
     missingSuite();
     longSequences(10);
     mixedLayouts();
@@ -364,6 +365,168 @@ export function propertySuite(kernel: "simd" | "scalar"): void {
     });
   }
 
+  }
+
+  pendingRuns(1);
+  /**
+   * Runs of sequential point adds, which the RangeSet keeps pending in JavaScript until something
+   * else touches the set (range-set.ts), interleaved with every other operation on two sets. No
+   * check runs between operations except on what the operation itself returns, so an operation
+   * that forgot to flush the pending run sees the core without it and disagrees with the model.
+   */
+  function pendingRuns(scale: number): void {
+    // [0, 64), and across 2^53 - 1: runs of numbers that end where ticks become bigints
+    const universes = [0n, (1n << 53n) - 40n];
+    const SPAN = 64;
+    const READS = ["size", "count", "isEmpty", "span", "first", "last", "toState", "toJSON", "toString", "iterate", "ticks", "raster", "check", "bitmaps"] as const;
+    const BINARY = ["union", "intersect", "subtract", "xor", "equals", "isSubsetOf", "isSupersetOf", "isDisjointFrom", "missing"] as const;
+    const IN_PLACE = ["unionInPlace", "intersectInPlace", "subtractInPlace"] as const;
+    const x = fc.integer({ min: 0, max: SPAN - 1 });
+    const s = fc.constantFrom(0, 1);
+    const opArb = fc.oneof(
+      { weight: 6, arbitrary: fc.record({ k: fc.constant("run" as const), s, a: x, len: fc.integer({ min: 1, max: 20 }), then: fc.option(fc.constantFrom(...READS)) }) },
+      { weight: 6, arbitrary: fc.record({ k: fc.constant("more" as const), s, len: fc.integer({ min: 1, max: 12 }), then: fc.option(fc.constantFrom(...READS)) }) },
+      { weight: 2, arbitrary: fc.record({ k: fc.constantFrom("add" as const, "discard" as const, "has" as const), s, a: x }) },
+      { weight: 1, arbitrary: fc.record({ k: fc.constantFrom("addRange" as const, "discardRange" as const, "complement" as const), s, a: x, len: fc.integer({ min: 0, max: 20 }) }) },
+      { weight: 3, arbitrary: fc.record({ k: fc.constant("read" as const), s, what: fc.constantFrom(...READS) }) },
+      { weight: 2, arbitrary: fc.record({ k: fc.constant("binary" as const), s, what: fc.constantFrom(...BINARY), keep: fc.boolean(), tick: x }) },
+      { weight: 1, arbitrary: fc.record({ k: fc.constant("inPlace" as const), s, what: fc.constantFrom(...IN_PLACE) }) },
+      { weight: 1, arbitrary: fc.record({ k: fc.constantFrom("clone" as const, "assign" as const, "clear" as const, "roundTrip" as const), s }) },
+    );
+    for (const base of universes) {
+      const t = (v: number | bigint): Tick => tickOut(base + BigInt(v));
+      const modelState = (m: M.Model): RangeSetState => M.modelState(m);
+      const sorted = (m: M.Model): bigint[] => [...m].sort((p, q) => (p < q ? -1 : p > q ? 1 : 0));
+      it(`runs of sequential adds interleaved with every other operation, from ${base}`, () => {
+        fc.assert(
+          fc.property(fc.array(opArb, { minLength: 1, maxLength: 60 }), (ops) => {
+            const sets = [new RangeSet(), new RangeSet()];
+            const models: M.Model[] = [new Set(), new Set()];
+            const next = [0, 0]; // where "more" continues each set's last run
+            const replace = (i: number, set: RangeSet, model: M.Model): void => {
+              sets[i]!.dispose();
+              sets[i] = set;
+              models[i] = model;
+            };
+            /** One read of the set, checked against its model. */
+            const read = (set: RangeSet, model: M.Model, what: (typeof READS)[number]): void => {
+              const all = sorted(model);
+              const lo = all[0], hi = all[all.length - 1];
+              if (what === "size") expect(set.size).toBe(M.modelIntervals(model));
+              else if (what === "count") expect(set.count()).toBe(model.size);
+              else if (what === "isEmpty") expect(set.isEmpty).toBe(model.size === 0);
+              else if (what === "span") expect(set.span()).toEqual(lo === undefined ? undefined : [tickOut(lo), tickOut(hi! + 1n)]);
+              else if (what === "first") expect(set.first()).toBe(lo === undefined ? undefined : tickOut(lo));
+              else if (what === "last") expect(set.last()).toBe(hi === undefined ? undefined : tickOut(hi));
+              else if (what === "toState") expect(set.toState()).toEqual(modelState(model));
+              else if (what === "toJSON") expect(JSON.parse(JSON.stringify(set, (_k, v: unknown) => (typeof v === "bigint" ? String(v) : v)))).toEqual(JSON.parse(JSON.stringify(modelState(model), (_k, v: unknown) => (typeof v === "bigint" ? String(v) : v))));
+              else if (what === "toString") expect(String(set).split(", ").filter((p) => p !== "{}").length).toBe(M.modelIntervals(model));
+              else if (what === "iterate") expect([...set].length).toBe(M.modelIntervals(model));
+              else if (what === "ticks") expect([...set.ticks()].map((v) => BigInt(v))).toEqual(all);
+              else if (what === "raster") {
+                const px = set.raster(t(0), t(SPAN), SPAN);
+                expect([...px]).toEqual(Array.from({ length: SPAN }, (_, v) => (model.has(base + BigInt(v)) ? 1 : 0)));
+              } else if (what === "check") expect(set.checkInvariants()).toBe(0);
+              else expect(set.bitmapChunks()).toBeGreaterThanOrEqual(0);
+            };
+            for (const op of ops) {
+              const i = op.s, set = sets[i]!, model = models[i]!, other = sets[1 - i]!, otherModel = models[1 - i]!;
+              switch (op.k) {
+                case "run":
+                case "more": {
+                  const from = op.k === "run" ? op.a : next[i]!;
+                  const to = Math.min(from + op.len, SPAN);
+                  for (let v = from; v < to; v++) { set.add(t(v)); model.add(base + BigInt(v)); }
+                  next[i] = to;
+                  if (op.then !== null) read(set, model, op.then); // a read right after a run: the flush's riskiest moment
+                  break;
+                }
+                case "add": set.add(t(op.a)); model.add(base + BigInt(op.a)); next[i] = op.a + 1; break;
+                case "discard": set.discard(t(op.a)); model.delete(base + BigInt(op.a)); break;
+                case "has": expect(set.has(t(op.a))).toBe(model.has(base + BigInt(op.a))); break;
+                case "addRange": {
+                  const b = Math.min(op.a + op.len, SPAN);
+                  set.add(t(op.a), t(b));
+                  M.modelAddRange(model, base + BigInt(op.a), base + BigInt(b));
+                  break;
+                }
+                case "discardRange": {
+                  const b = Math.min(op.a + op.len, SPAN);
+                  set.discard(t(op.a), t(b));
+                  M.modelDiscardRange(model, base + BigInt(op.a), base + BigInt(b));
+                  break;
+                }
+                case "complement": {
+                  const b = Math.min(op.a + op.len, SPAN);
+                  const want: M.Model = new Set();
+                  for (let v = base + BigInt(op.a); v < base + BigInt(b); v++) if (!model.has(v)) want.add(v);
+                  const out = set.complement(t(op.a), t(b));
+                  expect(out.toState()).toEqual(modelState(want));
+                  out.dispose();
+                  break;
+                }
+                case "read": read(set, model, op.what); break;
+                case "binary": {
+                  const a = set, b = other, am = model, bm = otherModel;
+                  let out: RangeSet | undefined, want: M.Model | undefined;
+                  switch (op.what) {
+                    case "union": out = a.union(b); want = M.union(am, bm); break;
+                    case "intersect": out = a.intersect(b); want = M.intersect(am, bm); break;
+                    case "subtract": out = a.subtract(b); want = M.subtract(am, bm); break;
+                    case "xor": out = a.symmetricDifference(b); want = M.xor(am, bm); break;
+                    case "missing": {
+                      const tick = base + BigInt(op.tick);
+                      out = RangeSet.missing(tickOut(tick), a, b);
+                      want = new Set();
+                      // the model counts from 1 (in the upper universe, from base: below it nothing is in either set)
+                      for (let v = base > 0n ? base : 1n; v <= tick; v++) if (!am.has(v) && !bm.has(v)) want.add(v);
+                      // in the upper universe only its own ticks are compared
+                      if (base > 0n) {
+                        const got = out.intersect(RangeSet.fromState([[t(0), t(SPAN)]]));
+                        const mine = new Set([...want].filter((v) => v >= base));
+                        expect(got.toState()).toEqual(modelState(mine));
+                        got.dispose();
+                        out.dispose();
+                        out = undefined;
+                      }
+                      break;
+                    }
+                    case "equals": expect(a.equals(b)).toBe(am.size === bm.size && [...am].every((v) => bm.has(v))); break;
+                    case "isSubsetOf": expect(a.isSubsetOf(b)).toBe([...am].every((v) => bm.has(v))); break;
+                    case "isSupersetOf": expect(a.isSupersetOf(b)).toBe([...bm].every((v) => am.has(v))); break;
+                    case "isDisjointFrom": expect(a.isDisjointFrom(b)).toBe([...am].every((v) => !bm.has(v))); break;
+                  }
+                  if (out !== undefined && want !== undefined) {
+                    if (op.keep && op.what !== "missing") replace(i, out, want); // runs continue on a result
+                    else {
+                      expect(out.toState()).toEqual(modelState(want));
+                      out.dispose();
+                    }
+                  }
+                  break;
+                }
+                case "inPlace": {
+                  if (op.what === "unionInPlace") { set.unionInPlace(other); models[i] = M.union(model, otherModel); }
+                  else if (op.what === "intersectInPlace") { set.intersectInPlace(other); models[i] = M.intersect(model, otherModel); }
+                  else { set.subtractInPlace(other); models[i] = M.subtract(model, otherModel); }
+                  break;
+                }
+                case "clone": replace(1 - i, set.clone(), new Set(model)); next[1 - i] = next[i]!; break;
+                case "assign": set.assign(other); models[i] = new Set(otherModel); next[i] = next[1 - i]!; break;
+                case "clear": set.clear(); models[i] = new Set(); break;
+                case "roundTrip": replace(i, RangeSet.fromState(set.toState()), model); break;
+              }
+            }
+            for (const i of [0, 1]) {
+              expect(sets[i]!.checkInvariants()).toBe(0);
+              expect(sets[i]!.toState()).toEqual(modelState(models[i]!));
+              sets[i]!.dispose();
+            }
+          }),
+          { numRuns: Math.max(20, Math.round(200 * scale)) },
+        );
+      });
+    }
   }
 
   missingSuite();

@@ -157,6 +157,35 @@ describe("memory", () => {
   });
 });
 
+describe("sequential adds, coalesced in JavaScript", () => {
+  it("keep a run pending below 2^53 and refuse 2^53 as a number at its end", () => {
+    const s = new RangeSet();
+    const top = Number.MAX_SAFE_INTEGER;
+    s.add(top - 2).add(top - 1).add(top);
+    expect(() => s.add(top + 1)).toThrow("RangeSet.add: tick 9007199254740992 is above 2^53 - 1");
+    s.add(2n ** 53n).add(2n ** 53n + 1n); // the bigint path, after the run
+    expect(s.toState()).toEqual([[top - 2, 2n ** 53n + 2n]]);
+    expect(s.checkInvariants()).toBe(0);
+  });
+
+  it("die with the set: the next tick of a run on a disposed set throws", () => {
+    const s = new RangeSet().add(1).add(2).add(3);
+    s.dispose();
+    expect(() => s.add(4)).toThrow(DisposedError);
+    expect(() => s.has(2)).toThrow(DisposedError);
+    expect(() => s.discard(3)).toThrow(DisposedError);
+  });
+
+  it("builds a million sequential ticks as one interval", () => {
+    const s = new RangeSet();
+    for (let t = 1; t <= 1_000_000; t++) s.add(t);
+    expect(s.has(1_000_000)).toBe(true);
+    expect(s.has(1_000_001)).toBe(false);
+    expect(s.discard(500_000).toState()).toEqual([[1, 500_000], [500_001, 1_000_001]]);
+    s.dispose();
+  });
+});
+
 describe("raster", () => {
   it("gives each pixel the share of its ticks in the set", () => {
     const s = RangeSet.fromState([[0, 5], [10, 12], 19]);
