@@ -2,7 +2,8 @@
 // Bundle the health check's Cloudflare Worker (examples/edge/workerd/worker.ts) into
 // build/edge/workerd/worker.js, the module examples/edge/workerd/config.capnp loads. The core is
 // not in the bundle as code to compile: `ticktock/core.wasm` stays an import, which workerd fills
-// with dist/core.wasm, precompiled.
+// with dist/core.wasm, precompiled; the base64 copies of the core that other bundles embed
+// (src/wasm/core-binary.ts) are left out for the same reason.
 import { build } from "esbuild";
 import { statSync } from "node:fs";
 
@@ -18,6 +19,13 @@ await build({
   target: "es2022",
   minify: true,
   external: ["ticktock/core.wasm"],
+  // the Worker hands init() the precompiled core: the embedded base64 builds would be dead weight
+  plugins: [{
+    name: "no-embedded-core",
+    setup(b) {
+      b.onResolve({ filter: /\/core-binary\.js$/ }, () => ({ path: at("../src/wasm/no-core-binary.ts") }));
+    },
+  }],
   logLevel: "warning",
 });
 const js = statSync(outfile).size;

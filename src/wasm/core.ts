@@ -168,6 +168,9 @@ function simdRuns(bytes: Uint8Array<ArrayBuffer>): boolean {
 }
 
 function embedded(): Promise<CoreExports> {
+  if (CORE_WASM_BASE64.length === 0) {
+    return Promise.reject(new Error("ticktock init(): this bundle carries no embedded core (it was built to be given one, as the edge Worker is); pass the core to init(): a WebAssembly.Module, the bytes of core.wasm or a Response"));
+  }
   if (preferred !== "scalar") {
     const simd = decodeBase64(CORE_SIMD_WASM_BASE64);
     if (preferred === "simd" || simdRuns(simd)) return instantiateBytes(simd, "the embedded core (SIMD build)");

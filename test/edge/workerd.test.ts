@@ -4,7 +4,7 @@
 // this also shows init() loading the precompiled core.wasm (and the error naming the fix without it).
 import { beforeAll, describe, expect, it } from "vitest";
 import { execFile } from "node:child_process";
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -38,6 +38,12 @@ describe("the Worker", () => {
   it("is under 200 KB, core.wasm included", () => {
     expect(bundleBytes).toBeGreaterThan(50_000);
     expect(bundleBytes).toBeLessThan(200_000);
+  });
+
+  it("carries no embedded copy of the core (it is given core.wasm precompiled)", () => {
+    const js = readFileSync(join(ROOT, "build/edge/workerd/worker.js"), "utf8");
+    expect(js).toContain("this bundle carries no embedded core");
+    expect(js).not.toContain("AGFzbQ"); // base64 of a wasm module's magic bytes
   });
 
   it("without the precompiled core, init() says workerd refuses to compile and names the fix", async () => {
