@@ -1,5 +1,5 @@
 // When a stretch of a set becomes a bitmap chunk, and when it goes back to pairs (see the
-// layout in intervals.ts).
+// layout in chunks.ts).
 //
 // The rule: a window of BITMAP_TICKS ticks (aligned) becomes a bitmap when at least DENSE_MIN
 // intervals start in it. DENSE_MIN = 1024 means the window's pairs would take 16 KiB, four times
@@ -17,9 +17,10 @@
 //   - range operations turn the bitmaps they touch back into pairs (intervals.ts pairsAround).
 
 import {
-  BITMAP_TICKS, WINDOW_MASK, CHUNK_CAP, nchunks, chunkAt, clen, isBitmap, keyAt, startAt, chunkReach,
-  setNew, appendUnchecked, appendBitmap, setBits, setClen, replaceChunks, joinEdge, addPoint, pairPtr, RunReader,
-} from "./intervals";
+  BITMAP_TICKS, WINDOW_MASK, CHUNK_CAP, nchunks, chunkAt, clen, isBitmap, keyAt, startAt,
+  chunkReach, setNew, appendUnchecked, appendBitmap, setBits, setClen, replaceChunks, joinEdge,
+  pairPtr, RunReader,
+} from "./chunks";
 
 /** Interval starts in a window that make it a bitmap (default; see setDense). */
 export let DENSE_MIN: i32 = 1024;
@@ -27,7 +28,7 @@ export let DENSE_MIN: i32 = 1024;
 export let SPARSE_BITS: i32 = 64;
 
 /** A point insert into a pair chunk of at least this many pairs checks its window (default: a full chunk, about to split). */
-export let DENSIFY_AT: i32 = 256; // CHUNK_CAP (a literal: intervals.ts imports this module, so its constants are not ready here)
+export let DENSIFY_AT: i32 = CHUNK_CAP;
 
 /** Whether bitmaps are made at all. Existing bitmaps keep working either way. */
 let denseOn: bool = true;
@@ -139,15 +140,13 @@ export function relayout(s: usize, c1: i32, c2: i32, dense: bool): void {
   joinEdge(s, right);
 }
 
-let retrying = false;
-
 /**
  * Before a point add of t splits the full pair chunk c (or goes into one of DENSIFY_AT pairs): when t's window holds DENSE_MIN interval
  * starts, lay out every chunk reaching into the window again, with the window as a bitmap, and
- * return true (the caller adds t again). Never on the retry itself.
+ * return true: the caller adds t again, into the bitmap now (so this runs once per add).
  */
 export function maybeDensify(s: usize, c: i32, t: u64): bool {
-  if (!denseOn || retrying) return false;
+  if (!denseOn) return false;
   const base = t & WINDOW_MASK;
   const wEnd = base + (BITMAP_TICKS - 1);
   const n = nchunks(s);
@@ -167,8 +166,5 @@ export function maybeDensify(s: usize, c: i32, t: u64): bool {
   }
   if (starts < DENSE_MIN) return false;
   relayout(s, c1, c2, true);
-  retrying = true;
-  addPoint(s, t);
-  retrying = false;
   return true;
 }

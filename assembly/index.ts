@@ -1,6 +1,6 @@
 // The flat ABI of the WebAssembly core: plain numbers in and out, nothing else.
 //
-// Sets are handles (pointers to a set header, see intervals.ts). Ticks cross the boundary in
+// Sets are handles (pointers to a set header, see chunks.ts). Ticks cross the boundary in
 // one of two ways:
 //   - as f64 parameters, for ticks < 2^53: the fast path for point operations, since a u64
 //     parameter would cost JavaScript a BigInt per call;
@@ -12,10 +12,14 @@
 // from the wire's half-open [a, b) and validates before calling.
 
 import {
-  setNew, setFree, setClear, setTake, has, addRange, discardRange, addPoint, discardPoint, intervalCount, check, bitmapCount,
+  setNew, setFree, setClear, setTake, intervalCount, bitmapCount,
+} from "./chunks";
+import {
+  has, addRange, discardRange, addPoint, discardPoint, check,
 } from "./intervals";
 import { setDense } from "./dense";
-import { sweep, union, intersect, difference, neither, equals, count, countCarry, raster, MODE_BUILD, MODE_ANY } from "./merge";
+import { union, intersect, difference, neither, equals, count, countCarry, raster } from "./merge";
+import { sweep, MODE_BUILD, MODE_ANY } from "./sweep";
 import { equalsSimd } from "./merge-simd";
 import { importPairs, exportPairs, copyInto, bounds, boundFirst, boundLast, badPair } from "./transfer";
 

@@ -1,7 +1,7 @@
-// Binary set operations when either input has bitmap chunks (see the layout in intervals.ts).
+// Binary set operations when either input has bitmap chunks (see the layout in chunks.ts).
 //
 // The tick line is cut at the windows where A or B has a bitmap chunk. Between them, both inputs
-// are pairs (or nothing) and the generic sweep (merge.ts) runs over that stretch. In a window,
+// are pairs (or nothing) and the generic sweep (sweep.ts) runs over that stretch. In a window,
 // each input's 4 KiB of bits is taken as it is (a bitmap chunk) or drawn from its intervals (a
 // rasterised copy, for the input that has pairs there), and the truth table is applied 64 ticks
 // per step, giving a bitmap chunk of the output. Two dense sets of 10,000 intervals in
@@ -11,14 +11,14 @@
 // window.
 
 import {
-  U64_MAX, BITMAP_TICKS, BITMAP_WORDS, CHUNK_BYTES, nchunks, chunkAt, keyAt, isBitmap, bitsPtr, setBits, setClen,
-  appendBitmap, removeChunks, addCount, chunkLast, has, READER_A, KIND_BITMAP, setKind,
+  U64_MAX, BITMAP_TICKS, BITMAP_WORDS, CHUNK_BYTES, nchunks, chunkAt, keyAt, isBitmap, bitsPtr,
+  setBits, setClen, appendBitmap, removeChunks, addCount, chunkLast, READER_A, KIND_BITMAP,
+  setKind,
+} from "./chunks";
+import {
+  has,
 } from "./intervals";
-import { sweep, MODE_BUILD } from "./merge";
-
-@inline function lookup(table: u32, a: bool, b: bool): bool {
-  return ((table >> (<u32>a | (<u32>b << 1))) & 1) != 0;
-}
+import { sweep, lookup, MODE_BUILD } from "./sweep";
 
 /** The first chunk from c on that is a bitmap whose window reaches pos or beyond; n if none. */
 function nextBitmap(s: usize, c: i32, n: i32, pos: u64): i32 {

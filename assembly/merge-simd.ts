@@ -11,7 +11,9 @@
 // branch-free merge waits on every load -> compare -> pointer-update chain, and the v128 form adds
 // lane extractions to that chain. bench/README.md has the figures.
 
-import { chunkAt, clen, nchunks, pairPtr, intervalCount } from "./intervals";
+import {
+  chunkAt, clen, nchunks, pairPtr, intervalCount,
+} from "./chunks";
 
 /**
  * Equal sets have identical canonical interval lists (see merge.ts equals). The two sets' chunk

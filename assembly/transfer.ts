@@ -8,9 +8,10 @@
 //   PAIRS_U64: both values as u64; exact for every tick.
 
 import {
-  setClear, nchunks, chunkAt, clen, pairPtr, intervalCount, setCount, chunkFirst, chunkLast, keyAt, setKeyAt, insertChunk,
-  bitmapCount, addBitmapCount, CHUNK_BYTES, isBitmap, bitsPtr, BITMAP_WORDS, BITMAP_TICKS, U64_MAX,
-} from "./intervals";
+  setClear, nchunks, chunkAt, clen, pairPtr, intervalCount, setCount, chunkFirst, chunkLast, keyAt,
+  setKeyAt, insertChunk, bitmapCount, addBitmapCount, CHUNK_BYTES, isBitmap, bitsPtr, BITMAP_WORDS,
+  BITMAP_TICKS, U64_MAX,
+} from "./chunks";
 import { emitLayout, denseEnabled, DENSE_MIN } from "./dense";
 import { ERR_PAIR_ORDER } from "./errors";
 

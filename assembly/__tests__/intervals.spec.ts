@@ -1,11 +1,24 @@
 import {
-  setNew, setFree, addRange, discardRange, addPoint, discardPoint, has, check, intervalCount, nchunks, chunkAt, clen,
-  startAt, lastAt, U64_MAX, CHUNK_CAP, bitmapCount, READER_A, BITMAP_TICKS,
+  setNew, setFree, intervalCount, nchunks, U64_MAX, CHUNK_CAP, bitmapCount, READER_A, BITMAP_TICKS,
+} from "../chunks";
+import {
+  addRange, discardRange, addPoint, discardPoint, has, check,
 } from "../intervals";
-import { setDense } from "../dense";
-import { sweep, union, equals, count, countCarry, OP_UNION, OP_INTERSECT, OP_DIFFERENCE, OP_NEITHER, OP_NOT_A, MODE_BUILD, MODE_ANY } from "../merge";
-import { importPairs, PAIRS_U64, badPair } from "../transfer";
-import { ERR_PAIR_ORDER } from "../errors";
+import {
+  setDense,
+} from "../dense";
+import {
+  union, equals, count, countCarry,
+} from "../merge";
+import {
+  sweep, OP_UNION, OP_INTERSECT, OP_DIFFERENCE, OP_NEITHER, OP_NOT_A, MODE_BUILD, MODE_ANY,
+} from "../sweep";
+import {
+  importPairs, PAIRS_U64, badPair,
+} from "../transfer";
+import {
+  ERR_PAIR_ORDER,
+} from "../errors";
 
 /** The set as text, "[a,l] [a,l]", after checking every invariant. */
 function dump(s: usize): string {

@@ -2,7 +2,7 @@
 //
 // The wire form (upstream's RangeSet.__getstate__) is a list of items, each a bare tick t or a
 // pair [a, b] meaning a <= t < b: [1, [3, 10]] = {1, 3, 4, ..., 9}. Inside, the core keeps
-// sorted, disjoint, non-adjacent closed intervals in a chunked array (assembly/intervals.ts),
+// sorted, disjoint, non-adjacent closed intervals in a chunked array (assembly/chunks.ts),
 // with dense windows of 32,768 ticks held as bitmaps instead (assembly/dense.ts):
 //
 //   - point operations (add, discard, has) cost O(log n) plus moving at most one chunk;
