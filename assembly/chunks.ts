@@ -142,8 +142,8 @@ export function chunkReach(s: usize, c: i32): u64 {
 
 // ---- lifetime ----
 
-export function setNew(): usize {
-  const s = heap.alloc(SET_SIZE);
+/** An empty set's header at s: no chunks, room for four, no intervals, no bitmaps. */
+function initHeader(s: usize): void {
   const cap = 4;
   store<i32>(s, 0, 0);
   store<i32>(s, cap, 4);
@@ -151,6 +151,11 @@ export function setNew(): usize {
   store<usize>(s, heap.alloc(<usize>cap << 3), 12);
   store<i32>(s, 0, 16);
   store<i32>(s, 0, 20);
+}
+
+export function setNew(): usize {
+  const s = heap.alloc(SET_SIZE);
+  initHeader(s);
   return s;
 }
 
@@ -175,13 +180,7 @@ export function setTake(a: usize, b: usize): void {
   heap.free(chunkArr(a));
   heap.free(keyArr(a));
   memory.copy(a, b, SET_SIZE);
-  const cap = 4;
-  store<i32>(b, 0, 0);
-  store<i32>(b, cap, 4);
-  store<usize>(b, heap.alloc(<usize>cap << 2), 8);
-  store<usize>(b, heap.alloc(<usize>cap << 3), 12);
-  store<i32>(b, 0, 16);
-  store<i32>(b, 0, 20);
+  initHeader(b);
 }
 
 export function ensureCapacity(s: usize, want: i32): void {
