@@ -207,7 +207,7 @@ export class RangeSet implements Iterable<[Tick, Tick]> {
     // one tick below 2^53 on a live set, checks inline: the run to the core, then the tick
     const h = this.#h;
     if (b === undefined && typeof a === "number" && Number.isSafeInteger(a) && a >= 0 && h !== 0) {
-      if (this.#pa <= this.#pl) hot!.rsAdd(h, this.#pa, this.#pl);
+      if (this.#pa <= this.#pl) this.#flush();
       hot!.rsAddTick(h, a);
       this.#pl = a;
       this.#pa = a + 1; // an empty run after a
