@@ -120,7 +120,7 @@ export class TimelineView {
   #pointer: { x: number; y: number } | undefined;
   #ask = 0;
   /** Calls to the observer worker, by kind, and rasters taken from the mailbox (the tests bound them per burst of input). */
-  readonly calls = { raster: 0, runsAt: 0, shared: 0 };
+  readonly calls = { raster: 0, runsAt: 0, shared: 0, replied: 0 };
   /** Where the worker puts this view's rasters (see raster-mailbox.ts), and the last request's number. */
   #mailbox: SharedArrayBuffer | undefined;
   #seq = 0;
@@ -239,6 +239,7 @@ export class TimelineView {
         if (r) {
           this.paint(r, window);
           if (shared) this.el.dataset.sharedRasters = String(++this.calls.shared);
+          else this.el.dataset.repliedRasters = String(++this.calls.replied);
         }
         performance.measure("ticktock:timeline", { start: t0, end: performance.now() });
       } finally {

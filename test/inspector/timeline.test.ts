@@ -263,7 +263,7 @@ describe("the inspector explains, in Chromium", () => {
     await page.keyboard.press("0");
     await drawn(page, "big");
     await expect.poll(() => tooltip(page).getAttribute("data-tick")).toBe(String(TOP / 2 + 1)); // the "0" press's runsAt is back
-    const calls = () => big.evaluate((el: HTMLElement) => ({ raster: Number(el.dataset.rasterCalls ?? 0), runsAt: Number(el.dataset.runsCalls ?? 0), shared: Number(el.dataset.sharedRasters ?? 0) }));
+    const calls = () => big.evaluate((el: HTMLElement) => ({ raster: Number(el.dataset.rasterCalls ?? 0), runsAt: Number(el.dataset.runsCalls ?? 0), shared: Number(el.dataset.sharedRasters ?? 0), replied: Number(el.dataset.repliedRasters ?? 0) }));
     const before = await calls();
     // 20 presses of + in one task, as a held key or a quick hand sends them within a frame
     await big.evaluate((el: HTMLElement) => {
@@ -278,8 +278,10 @@ describe("the inspector explains, in Chromium", () => {
     expect(after.raster - before.raster).toBeGreaterThanOrEqual(1);
     expect(after.raster - before.raster).toBeLessThanOrEqual(2);
     expect(after.runsAt - before.runsAt).toBeLessThanOrEqual(2);
-    // every raster came through the mailbox, none waited for the worker's reply message
-    expect(after.shared - before.shared).toBe(after.raster - before.raster);
+    // every raster came through the mailbox, none waited for the worker's reply message (counted as
+    // painted: one asked for before \`before\` may land after it, so calls and paints need not pair up)
+    expect(after.shared - before.shared).toBeGreaterThanOrEqual(1);
+    expect(after.replied - before.replied).toBe(0);
     expect(a.width).toBeLessThanOrEqual(1280); // a raster is the canvas's width in pixels, whatever the ticks
     await page.keyboard.press("0");
     expect(errors).toEqual([]);
