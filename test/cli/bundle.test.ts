@@ -1,0 +1,52 @@
+// The command runs from one bundle (scripts/build-cli.mjs): bin/ticktock.js, dist/cli/ticktock.js
+// and dist/cli/young-generation.js alone, copied where no node_modules can be found, serve a node
+// on its embedded broker (aedes), take a write and answer a read through the same copied CLI.
+// Anything the bundle left to be loaded from node_modules (mqtt.js, aedes, commander, msgpack)
+// fails here, not on a user's machine.
+import { cpSync, mkdirSync, mkdtempSync, readFileSync } from "node:fs";
+import { spawn, execFileSync } from "node:child_process";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { describe, expect, it } from "vitest";
+
+const ROOT = fileURLToPath(new URL("../../", import.meta.url));
+
+function copyOfTheCommand(): string {
+  const dir = mkdtempSync(join(tmpdir(), "ticktock-bundle-"));
+  mkdirSync(join(dir, "bin"));
+  mkdirSync(join(dir, "dist/cli"), { recursive: true });
+  cpSync(join(ROOT, "bin/ticktock.js"), join(dir, "bin/ticktock.js"));
+  for (const f of ["ticktock.js", "young-generation.js"]) cpSync(join(ROOT, "dist/cli", f), join(dir, "dist/cli", f));
+  return join(dir, "bin/ticktock.js");
+}
+
+describe("the command's bundle", () => {
+  it("carries mqtt.js inside it, not a require() of the package", () => {
+    const js = readFileSync(join(ROOT, "dist/cli/ticktock.js"), "utf8");
+    expect(js).not.toMatch(/\(\s*"mqtt"\s*\)/); // mqtt-require.ts's require("mqtt") was swapped out
+    expect(js).not.toMatch(/from\s*"(mqtt|aedes|commander|@msgpack\/msgpack|yaml|ws)"/);
+  });
+
+  it("runs a node, its embedded broker and the data commands with no node_modules in reach", async () => {
+    const bin = copyOfTheCommand();
+    const node = spawn(process.execPath, [bin, "node", "solo", "--port", "0", "--startup-wait", "0"], { stdio: ["ignore", "pipe", "pipe"] });
+    let err = "";
+    node.stderr!.on("data", (d) => (err += d));
+    try {
+      const port = await new Promise<number>((resolve, reject) => {
+        const t = setTimeout(() => reject(new Error(`no "serving" from the copied command; stderr:\n${err}`)), 15_000);
+        node.stderr!.on("data", () => {
+          const m = /client protocol on 127\.0\.0\.1:(\d+)/.exec(err);
+          if (m && /solo: serving/.test(err)) clearTimeout(t), resolve(Number(m[1]));
+        });
+        node.on("exit", (code) => reject(new Error(`the copied command exited ${code}; stderr:\n${err}`)));
+      });
+      const cli = (...args: string[]) => execFileSync(process.execPath, [bin, ...args], { encoding: "utf8" });
+      cli("data", "greeting", "set", "-v", ":", "hello", "--server", `127.0.0.1:${port}`);
+      expect(cli("data", "greeting", "get", "--server", `127.0.0.1:${port}`)).toContain("hello");
+    } finally {
+      node.kill("SIGTERM");
+    }
+  });
+});
