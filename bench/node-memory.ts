@@ -10,13 +10,14 @@
 // entry shares (values are small integers, which take no heap of their own; the parent element
 // "bench" is the same for all, and a node holds it once).
 //
-// Idle. The CLI's node (`ticktock node idle --mqtt URL`, no embedded broker) a second after it
-// serves; beside it, in the same run, `node -e` doing nothing: what Node itself takes.
+// Idle. The CLI's node (`ticktock node idle --mqtt URL`, no embedded broker) 12 s after it
+// serves (and at 1.5 s); beside it, in the same run, `node -e` doing nothing: what Node itself takes.
 //
 // Against upstream. Mosquitto, one upstream server (`kv server -I`) and one ticktock node (the
 // CLI), both on the same broker; a publisher sends 20,000 updates to distinct paths; once both
-// have seen the last one (get_state), the RSS of each process (/proc/PID/status). Skipped, with
-// a line saying why, where the upstream server is not shipped (../shared/upstream-moat-kv).
+// have seen the last one (get_state), the RSS of each process (/proc/PID/status) 12 s after the
+// publisher is done (and at 1 s). Skipped, with a line saying why, where the upstream server is
+// not shipped (../shared/upstream-moat-kv).
 
 import { spawn, execFileSync, type ChildProcess } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
@@ -31,6 +32,13 @@ const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 const UPSTREAM_SETUP = resolve(ROOT, "../shared/upstream-moat-kv/setup.sh");
 const UPSTREAM_DEST = join(ROOT, ".cache/upstream-moat-kv");
 const MOSQUITTO = "/usr/sbin/mosquitto";
+/**
+ * When a process's memory is read: this long after it serves (idle) or after the last update
+ * (against upstream). V8's memory reducer collects what start-up or a burst left behind about 8 s
+ * after allocation stops; before that, an idle node's RSS holds 2-3 MB of garbage. The earlier
+ * reading is printed beside it.
+ */
+const SETTLE_MS = 12_000;
 
 export interface EntryMemory {
   entries: number;
@@ -53,9 +61,11 @@ export interface ProcessMemory {
 
 export interface NodeMemoryResults {
   perEntry: EntryMemory[];
-  idle: { node: ProcessMemory; bareNode: ProcessMemory };
+  /** The node SETTLE_MS after it serves, and 1.5 s after (`early`), before V8 has collected start-up's garbage. */
+  idle: { node: ProcessMemory; early: ProcessMemory; bareNode: ProcessMemory };
   upstream: {
-    entries: number; ticktock: ProcessMemory; upstream: ProcessMemory;
+    /** Both SETTLE_MS after the publisher is done; `early`, 1 s after. */
+    entries: number; ticktock: ProcessMemory; upstream: ProcessMemory; early: { ticktock: ProcessMemory; upstream: ProcessMemory };
     /** When each had seen the last update, ms after the publisher started; and how many it lacks (lost in the broker). */
     ticktockMs: number; upstreamMs: number; ticktockMissing: number; upstreamMissing: number;
   } | { skipped: string };
@@ -139,7 +149,9 @@ async function idle(url: string): Promise<NodeMemoryResults["idle"]> {
   const { proc } = await startTicktock("idle", url);
   const bare = spawn(process.execPath, ["-e", "setTimeout(() => {}, 60_000)"], { stdio: "ignore" });
   await sleep(1500);
-  const r = { node: processMemory(proc.pid!), bareNode: processMemory(bare.pid!) };
+  const early = processMemory(proc.pid!);
+  await sleep(SETTLE_MS - 1500);
+  const r = { node: processMemory(proc.pid!), early, bareNode: processMemory(bare.pid!) };
   await Promise.all([stop(proc), stop(bare)]);
   return r;
 }
@@ -192,8 +204,10 @@ async function againstUpstream(url: string, entries: number): Promise<NodeMemory
     const [ticktockSeen, upstreamSeen] = await Promise.all([caughtUp(tt.port, entries, go), caughtUp(upPort, entries, go)]);
     await new Promise((res) => (pub.exitCode === null ? pub.once("exit", res) : res(undefined)));
     await sleep(1000);
+    const early = { ticktock: processMemory(tt.proc.pid!), upstream: processMemory(up.pid!) };
+    await sleep(SETTLE_MS - 1000);
     return {
-      entries, ticktock: processMemory(tt.proc.pid!), upstream: processMemory(up.pid!),
+      entries, ticktock: processMemory(tt.proc.pid!), upstream: processMemory(up.pid!), early,
       ticktockMs: ticktockSeen.ms, upstreamMs: upstreamSeen.ms, ticktockMissing: ticktockSeen.missing, upstreamMissing: upstreamSeen.missing,
     };
   } finally {
@@ -224,11 +238,11 @@ export function printNodeMemory(r: NodeMemoryResults): void {
     console.log(`  ${e.entries.toLocaleString("en").padStart(9)} entries: heap ${e.heapPerEntry.toFixed(0)} B/entry (${e.heapBeyondStrings.toFixed(0)} beyond its path strings), RSS ${e.rssPerEntry.toFixed(0)} B/entry; process RSS ${MB(e.rss)}, heap ${MB(e.heap)}; applied in ${(e.ms / 1000).toFixed(1)} s`);
   }
   const i = r.idle;
-  console.log(`  idle node (CLI, --mqtt, no embedded broker): RSS ${MB(i.node.rss)} (anonymous ${MB(i.node.anon)}, file-backed ${MB(i.node.file)}); node -e doing nothing: ${MB(i.bareNode.rss)} (${MB(i.bareNode.anon)} + ${MB(i.bareNode.file)})`);
+  console.log(`  idle node (CLI, --mqtt, no embedded broker), ${SETTLE_MS / 1000} s after it serves: RSS ${MB(i.node.rss)} (anonymous ${MB(i.node.anon)}, file-backed ${MB(i.node.file)}); at 1.5 s ${MB(i.early.rss)}; node -e doing nothing: ${MB(i.bareNode.rss)} (${MB(i.bareNode.anon)} + ${MB(i.bareNode.file)})`);
   if ("skipped" in r.upstream) console.log(`  against upstream: skipped (${r.upstream.skipped})`);
   else {
     const u = r.upstream;
-    console.log(`  after ${u.entries.toLocaleString("en")} gossip updates to distinct paths: ticktock RSS ${MB(u.ticktock.rss)} (anonymous ${MB(u.ticktock.anon)}), upstream ${MB(u.upstream.rss)} (anonymous ${MB(u.upstream.anon)}); ticktock/upstream = ${(u.ticktock.rss / u.upstream.rss).toFixed(2)}`);
+    console.log(`  after ${u.entries.toLocaleString("en")} gossip updates to distinct paths: ticktock RSS ${MB(u.ticktock.rss)} (anonymous ${MB(u.ticktock.anon)}), upstream ${MB(u.upstream.rss)} (anonymous ${MB(u.upstream.anon)}); ticktock/upstream = ${(u.ticktock.rss / u.upstream.rss).toFixed(2)} (${SETTLE_MS / 1000} s after the last update; at 1 s: ${MB(u.early.ticktock.rss)} vs ${MB(u.early.upstream.rss)})`);
     console.log(`          caught up ${(u.ticktockMs / 1000).toFixed(2)} s (ticktock) and ${(u.upstreamMs / 1000).toFixed(2)} s (upstream) after the publisher started; updates lacking: ${u.ticktockMissing} and ${u.upstreamMissing}`);
   }
 }
