@@ -33,6 +33,7 @@ import { formatMissing } from "./errors.js";
 import { Log, type LogSink } from "./log.js";
 import { ResendPolicy, type Urgency } from "./resend-policy.js";
 import { RequestPacing } from "./request-pacing.js";
+import { RecentTicks } from "./recent-ticks.js";
 import { StateFileWriter, readStateFile, type Snapshot, type StateStorage } from "./state-file.js";
 import { RotatingStateFile } from "./rotating-state-file.js";
 import { NodeActor } from "./actor/node-actor.js";
@@ -168,6 +169,13 @@ function gossipSettings(o: NodeOptions): { splitOver: number; missingDelay: numb
 }
 
 /** m[name] |= r (r is copied). */
+/** What a node sends in answer to requests: entries as updates, superseded and deleted ticks in an info. */
+interface Answer {
+  entries: Set<Entry>;
+  known: RangeMap;
+  deleted: RangeMap;
+}
+
 function addTo(m: Map<string, RangeSet>, name: string, r: RangeSet): void {
   const cur = m.get(name);
   if (cur) cur.unionInPlace(r);
@@ -212,6 +220,9 @@ export class TicktockNode {
   readonly #pendingResend = new Map<string, RangeSet>();
   /** Who answers which request, and how soon (see resend-policy.ts). */
   readonly #resendPolicy: ResendPolicy;
+  /** Own ticks re-sent lately, and those of them asked for again: sent twice (recent-ticks.ts). */
+  readonly #recentResends: RecentTicks;
+  readonly #pendingTwice = new RangeSet();
   #lastMissing = "";
   /** Since when requests wait for a long split message still arriving (0: not waiting). */
   #waitingForPiecesSince = 0;
@@ -232,8 +243,9 @@ export class TicktockNode {
     this.#transport = options.transport;
     this.#log = new Log(`ticktock ${this.name}`, options.log);
     this.ledger = new TickLedger(this.name);
-    this.#resendPolicy = new ResendPolicy(this.name, 3 * this.#o.announceInterval);
+    this.#resendPolicy = new ResendPolicy(this.name, 3 * this.#o.announceInterval, Date.now, this.#o.maxMissingDelay);
     this.#pacing = new RequestPacing(this.#o.missingDelay, this.#o.maxMissingDelay);
+    this.#recentResends = new RecentTicks(this.#o.maxMissingDelay);
     this.#splitter = this.#o.splitOver > 0 ? new MessageSplitter(this.name, this.#o.splitOver) : undefined;
     this.#pieces = new Reassembler({ log: (line) => this.#log.warn(line), maxBytes: this.#o.maxMessage });
     if (this.#o.actor !== false && !this.#o.passive) this.#actor = this.#newActor(this.#o.actor); // checks the timings
@@ -336,6 +348,8 @@ export class TicktockNode {
     this.#pieces.clear();
     await this.#transport.close();
     this.#resendPolicy.dispose();
+    this.#recentResends.dispose();
+    this.#pendingTwice.dispose();
     this.#pacing.clear();
     for (const m of [this.#seenMissing, this.#pendingResend]) {
       for (const r of m.values()) r.dispose();
@@ -512,6 +526,10 @@ export class TicktockNode {
       using mine = claim.mine;
       if (!mine.isEmpty) {
         addTo(this.#pendingResend, name, mine);
+        if (name === this.name) {
+          using again = this.#recentResends.among(this.name, mine);
+          this.#pendingTwice.unionInPlace(again);
+        }
         if (answer === undefined || order.indexOf(claim.urgency) > order.indexOf(answer)) answer = claim.urgency;
       }
     }
@@ -696,33 +714,43 @@ export class TicktockNode {
   /** Serve what others asked for and nobody has served yet: updates, then known/deleted. */
   #resend(): void {
     if (this.#mode === "stopped") return;
-    const entries = new Set<Entry>();
-    const known: RangeMap = {};
-    const deleted: RangeMap = {};
+    const out: Answer = { entries: new Set(), known: {}, deleted: {} };
     for (const [name, req] of this.#pendingResend) {
       const n = this.ledger.get(name);
       if (!n) continue;
       using want = req.intersect(n.remoteMissing);
       if (want.isEmpty) continue;
-      using present = want.intersect(n.present);
-      for (const t of present.ticks()) {
-        const e = this.store.byTick(name, t);
-        if (e) entries.add(e);
-      }
-      using sup = want.intersect(n.superseded);
-      using del = want.intersect(n.deleted);
-      using supOnly = sup.subtract(del);
-      if (!supOnly.isEmpty) known[name] = supOnly.toState();
-      if (!del.isEmpty) deleted[name] = del.toState();
-      using served = present.union(sup);
-      n.remoteMissing.subtractInPlace(served.unionInPlace(del));
+      using served = this.#collectAnswer(name, want, out);
+      n.remoteMissing.subtractInPlace(served);
+      if (name === this.name) this.#scheduleSecondCopy(served);
     }
     for (const r of this.#pendingResend.values()) r.dispose();
     this.#pendingResend.clear();
-    // Forget retries that are settled: only ticks still reported missing can be asked again.
-    this.#resendPolicy.settle((name) => this.ledger.get(name)?.remoteMissing);
+    this.#sendAnswer(out);
+  }
+
+  /**
+   * Add what this node holds of `ticks` (of node `name`) to `out`: the entries of present ticks,
+   * superseded and deleted ones as ranges. Returns the ticks answered (the caller disposes it).
+   */
+  #collectAnswer(name: string, ticks: RangeSet, out: Answer): RangeSet {
+    const n = this.ledger.get(name)!;
+    using present = ticks.intersect(n.present);
+    for (const t of present.ticks()) {
+      const e = this.store.byTick(name, t);
+      if (e) out.entries.add(e);
+    }
+    using sup = ticks.intersect(n.superseded);
+    using del = ticks.intersect(n.deleted);
+    using supOnly = sup.subtract(del);
+    if (!supOnly.isEmpty) out.known[name] = supOnly.toState();
+    if (!del.isEmpty) out.deleted[name] = del.toState();
+    return present.union(sup).unionInPlace(del);
+  }
+
+  #sendAnswer(out: Answer): void {
     const tick = this.ledger.get(this.name)?.tick ?? 0;
-    for (const e of entries) {
+    for (const e of out.entries) {
       const msg: Record<string, unknown> = {};
       if (!e.deleted) msg.value = e.value;
       msg.chain = toWire(e.links, e.ended);
@@ -733,7 +761,30 @@ export class TicktockNode {
       this.#publish("update", msg);
       this.stats.resent++;
     }
-    if (Object.keys(known).length || Object.keys(deleted).length) this.#sendInfo({ known, deleted });
+    if (Object.keys(out.known).length || Object.keys(out.deleted).length) this.#sendInfo({ known: out.known, deleted: out.deleted });
+  }
+
+  /**
+   * Own ticks just re-sent: remember them, and send those asked for again (their first answer was
+   * lost) once more, a resendDelay later, so that a second loss in a row is needed to lose them.
+   */
+  #scheduleSecondCopy(served: RangeSet): void {
+    this.#recentResends.add(this.name, served);
+    using twice = served.intersect(this.#pendingTwice);
+    this.#pendingTwice.subtractInPlace(served);
+    if (twice.isEmpty) return;
+    const ticks = twice.toState(); // no RangeSet held while the timer waits: stop() only clears timers
+    const timer = setTimeout(() => {
+      this.#timers.delete(timer);
+      this.#safely("re-sending requested ticks a second time", () => {
+        if (this.#mode === "stopped") return;
+        const out: Answer = { entries: new Set(), known: {}, deleted: {} };
+        using again = RangeSet.fromState(ticks);
+        this.#collectAnswer(this.name, again, out).dispose();
+        this.#sendAnswer(out);
+      });
+    }, this.#o.resendDelay);
+    this.#timers.add(timer);
   }
 
   // ---- data (refused unless serving) ----

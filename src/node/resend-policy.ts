@@ -18,6 +18,7 @@
 // requester is answered by every holder.
 
 import { RangeSet } from "../core/range-set.js";
+import { RecentTicks } from "./recent-ticks.js";
 
 /** How soon to answer: own ticks at once, the backup or a retry soon, a fallback later. */
 export type Urgency = "own" | "backup" | "fallback";
@@ -30,8 +31,8 @@ export interface Claim {
 
 export class ResendPolicy {
   readonly #self: string;
-  /** Ticks of other nodes that somebody asked for already (a second request is a retry). */
-  readonly #askedBefore = new Map<string, RangeSet>();
+  /** Ticks of other nodes that somebody asked for lately (a second request is a retry). */
+  readonly #askedBefore: RecentTicks;
   /** The last two `info {ticks}` heartbeats heard from each node (time, ms). */
   readonly #beats = new Map<string, [number, number]>();
   readonly #window: number;
@@ -40,11 +41,14 @@ export class ResendPolicy {
   /**
    * @param window how recent a node's last two heartbeats must be for it to count as a ticktock
    *   node, ms (3 heartbeat intervals; 0: nobody does, and every holder answers every request)
+   * @param retryWindow how long a request is remembered, so that asking again counts as a retry:
+   *   one to two of these, ms (the requesters' maxMissingDelay; recent-ticks.ts)
    */
-  constructor(self: string, window = 0, now: () => number = Date.now) {
+  constructor(self: string, window = 0, now: () => number = Date.now, retryWindow = 10_000) {
     this.#self = self;
     this.#window = window;
     this.#now = now;
+    this.#askedBefore = new RecentTicks(retryWindow, now);
   }
 
   /** A node announced its ticks (`info {ticks}`). */
@@ -65,10 +69,8 @@ export class ResendPolicy {
    */
   claim(origin: string, requester: unknown, req: RangeSet, names: readonly string[]): Claim {
     if (origin === this.#self) return { mine: req.clone(), urgency: "own" };
-    const before = this.#askedBefore.get(origin);
-    const retry = before ? req.intersect(before) : new RangeSet();
-    if (before) before.unionInPlace(req);
-    else this.#askedBefore.set(origin, req.clone());
+    const retry = this.#askedBefore.among(origin, req);
+    this.#askedBefore.add(origin, req);
     if (this.#isBackupFor(origin, requester, names)) {
       retry.dispose();
       return { mine: req.clone(), urgency: "backup" };
@@ -80,21 +82,8 @@ export class ResendPolicy {
     return { mine: retry, urgency: "backup" };
   }
 
-  /** Forget retries that are settled: `stillMissing(origin)` is what others still lack. */
-  settle(stillMissing: (origin: string) => RangeSet | undefined): void {
-    for (const [name, r] of this.#askedBefore) {
-      const m = stillMissing(name);
-      if (m) r.intersectInPlace(m);
-      if (!m || r.isEmpty) {
-        r.dispose();
-        this.#askedBefore.delete(name);
-      }
-    }
-  }
-
   dispose(): void {
-    for (const r of this.#askedBefore.values()) r.dispose();
-    this.#askedBefore.clear();
+    this.#askedBefore.dispose();
     this.#beats.clear();
   }
 
