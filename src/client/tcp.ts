@@ -19,9 +19,20 @@ export async function connectTcp(server?: string, opts: TcpClientOptions = {}): 
   const name = `${host}:${port}`;
   const tls = opts.tls === true ? {} : opts.tls || undefined;
   const socket: Socket = tls ? tlsConnect({ host, port, ...(tls as object) }) : netConnect({ host, port });
+  const timeout = opts.timeout ?? 10_000;
   await new Promise<void>((resolve, reject) => {
-    socket.once(tls ? "secureConnect" : "connect", resolve);
+    // a host that drops the SYN (a firewall, an address nobody has) would hold us for the OS's
+    // connect timeout, minutes: give up after the request timeout
+    const timer = setTimeout(() => {
+      socket.destroy();
+      reject(new ClientError(`cannot reach a MoaT-KV server at ${name}${tls ? " over TLS" : ""} (no answer within ${timeout} ms)`));
+    }, timeout);
+    socket.once(tls ? "secureConnect" : "connect", () => {
+      clearTimeout(timer);
+      resolve();
+    });
     socket.once("error", (e: NodeJS.ErrnoException) => {
+      clearTimeout(timer);
       const why = tls ? tlsFailure(e, host, "--tls-ca FILE") : undefined;
       reject(new ClientError(why ? `cannot talk TLS to ${name}: ${why}` : `cannot reach a MoaT-KV server at ${name}${tls ? " over TLS" : ""} (${e.code ?? e.message})`));
     });
