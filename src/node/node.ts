@@ -168,7 +168,6 @@ function gossipSettings(o: NodeOptions): { splitOver: number; missingDelay: numb
   return { splitOver, missingDelay: o.missingDelay ?? want.missingDelay ?? 300 };
 }
 
-/** m[name] |= r (r is copied). */
 /** What a node sends in answer to requests: entries as updates, superseded and deleted ticks in an info. */
 interface Answer {
   entries: Set<Entry>;
@@ -176,6 +175,7 @@ interface Answer {
   deleted: RangeMap;
 }
 
+/** m[name] |= r (r is copied). */
 function addTo(m: Map<string, RangeSet>, name: string, r: RangeSet): void {
   const cur = m.get(name);
   if (cur) cur.unionInPlace(r);
@@ -724,6 +724,9 @@ export class TicktockNode {
       n.remoteMissing.subtractInPlace(served);
       if (name === this.name) this.#scheduleSecondCopy(served);
     }
+    // own ticks asked for again but not sent now (nobody lacks them any more) are not owed a second copy
+    const own = this.#pendingResend.get(this.name);
+    if (own) this.#pendingTwice.subtractInPlace(own);
     for (const r of this.#pendingResend.values()) r.dispose();
     this.#pendingResend.clear();
     this.#sendAnswer(out);
