@@ -222,7 +222,7 @@ export class TicktockNode {
   readonly #resendPolicy: ResendPolicy;
   /** Own ticks re-sent lately, and those of them asked for again: sent twice (recent-ticks.ts). */
   readonly #recentResends: RecentTicks;
-  readonly #pendingTwice = new RangeSet();
+  readonly #pendingTwice = new Map<string, RangeSet>(); // (a map, like the others: no RangeSet before init())
   #lastMissing = "";
   /** Since when requests wait for a long split message still arriving (0: not waiting). */
   #waitingForPiecesSince = 0;
@@ -349,9 +349,8 @@ export class TicktockNode {
     await this.#transport.close();
     this.#resendPolicy.dispose();
     this.#recentResends.dispose();
-    this.#pendingTwice.dispose();
     this.#pacing.clear();
-    for (const m of [this.#seenMissing, this.#pendingResend]) {
+    for (const m of [this.#seenMissing, this.#pendingResend, this.#pendingTwice]) {
       for (const r of m.values()) r.dispose();
       m.clear();
     }
@@ -528,7 +527,7 @@ export class TicktockNode {
         addTo(this.#pendingResend, name, mine);
         if (name === this.name) {
           using again = this.#recentResends.among(this.name, mine);
-          this.#pendingTwice.unionInPlace(again);
+          if (!again.isEmpty) addTo(this.#pendingTwice, name, again);
         }
         if (answer === undefined || order.indexOf(claim.urgency) > order.indexOf(answer)) answer = claim.urgency;
       }
@@ -726,7 +725,7 @@ export class TicktockNode {
     }
     // own ticks asked for again but not sent now (nobody lacks them any more) are not owed a second copy
     const own = this.#pendingResend.get(this.name);
-    if (own) this.#pendingTwice.subtractInPlace(own);
+    if (own) this.#pendingTwice.get(this.name)?.subtractInPlace(own);
     for (const r of this.#pendingResend.values()) r.dispose();
     this.#pendingResend.clear();
     this.#sendAnswer(out);
@@ -773,8 +772,10 @@ export class TicktockNode {
    */
   #scheduleSecondCopy(served: RangeSet): void {
     this.#recentResends.add(this.name, served);
-    using twice = served.intersect(this.#pendingTwice);
-    this.#pendingTwice.subtractInPlace(served);
+    const owed = this.#pendingTwice.get(this.name);
+    if (!owed) return;
+    using twice = served.intersect(owed);
+    owed.subtractInPlace(served);
     if (twice.isEmpty) return;
     const ticks = twice.toState(); // no RangeSet held while the timer waits: stop() only clears timers
     const timer = setTimeout(() => {

@@ -31,13 +31,14 @@ export class RecentTicks {
     this.#since = now();
   }
 
+  /** Generations are whole windows from the start: a tick added at t leaves between t + window and t + 2 windows. */
   #rotate(): void {
-    const now = this.#now();
-    if (now - this.#since < this.#window) return;
+    const windows = Math.floor((this.#now() - this.#since) / this.#window);
+    if (windows < 1) return;
     drop(this.#previous);
-    if (now - this.#since < 2 * this.#window) [this.#previous, this.#current] = [this.#current, this.#previous];
+    if (windows === 1) [this.#previous, this.#current] = [this.#current, this.#previous];
     else drop(this.#current); // both generations are older than two windows
-    this.#since = now;
+    this.#since += windows * this.#window;
   }
 
   /** Remember these ticks of `node`. */

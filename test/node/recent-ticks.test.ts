@@ -58,7 +58,8 @@ describe("RecentTicks", () => {
           }
         },
       ),
-      { numRuns: 300 },
+      // found by CI: a lazy rotation restarted the generations at the late look, keeping a tick 2 windows
+      { numRuns: 300, examples: [[[{ dt: 0, tick: 27, add: true }, { dt: 1136, tick: 1, add: false }, { dt: 864, tick: 27, add: false }]]] },
     );
   });
 });
