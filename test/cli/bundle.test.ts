@@ -4,11 +4,12 @@
 // Anything the bundle left to be loaded from node_modules (mqtt.js, aedes, commander, msgpack)
 // fails here, not on a user's machine.
 import { cpSync, mkdirSync, mkdtempSync, readFileSync } from "node:fs";
-import { spawn, execFileSync } from "node:child_process";
+import { execFileSync } from "node:child_process";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
+import { run } from "../support/cli.js";
 
 const ROOT = fileURLToPath(new URL("../../", import.meta.url));
 
@@ -30,23 +31,15 @@ describe("the command's bundle", () => {
 
   it("runs a node, its embedded broker and the data commands with no node_modules in reach", async () => {
     const bin = copyOfTheCommand();
-    const node = spawn(process.execPath, [bin, "node", "solo", "--port", "0", "--startup-wait", "0"], { stdio: ["ignore", "pipe", "pipe"] });
-    let err = "";
-    node.stderr!.on("data", (d) => (err += d));
+    const node = run(["node", "solo", "--port", "0", "--startup-wait", "0"], { bin });
     try {
-      const port = await new Promise<number>((resolve, reject) => {
-        const t = setTimeout(() => reject(new Error(`no "serving" from the copied command; stderr:\n${err}`)), 15_000);
-        node.stderr!.on("data", () => {
-          const m = /client protocol on 127\.0\.0\.1:(\d+)/.exec(err);
-          if (m && /solo: serving/.test(err)) clearTimeout(t), resolve(Number(m[1]));
-        });
-        node.on("exit", (code) => reject(new Error(`the copied command exited ${code}; stderr:\n${err}`)));
-      });
+      const port = Number((await node.waitFor(/client protocol on 127\.0\.0\.1:(\d+)/, 15_000))[1]);
+      await node.waitFor(/solo: serving/, 15_000);
       const cli = (...args: string[]) => execFileSync(process.execPath, [bin, ...args], { encoding: "utf8" });
       cli("data", "greeting", "set", "-v", ":", "hello", "--server", `127.0.0.1:${port}`);
       expect(cli("data", "greeting", "get", "--server", `127.0.0.1:${port}`)).toContain("hello");
     } finally {
-      node.kill("SIGTERM");
+      node.proc.kill("SIGTERM");
     }
   });
 });

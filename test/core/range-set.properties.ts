@@ -9,6 +9,13 @@ import { coreKernel, useKernel, wasm } from "../../src/wasm/core.js";
 import { tickOut, type Tick } from "../../src/core/tick.js";
 import * as M from "../support/model.js";
 
+/** A result of a bulk operation: sound (the core's invariants), equal to `want` as wire state; then disposed. */
+function check(got: RangeSet, want: RangeSetState): void {
+  expect(got.checkInvariants()).toBe(0);
+  expect(got.toState()).toEqual(want);
+  got.dispose();
+}
+
 /** Register the whole suite on one build of the core ("simd" or "scalar"). */
 export function propertySuite(kernel: "simd" | "scalar"): void {
   beforeAll(async () => {
@@ -650,11 +657,6 @@ export function propertySuite(kernel: "simd" | "scalar"): void {
             const ma = toOffsets(pa, topA), mb = toOffsets(pb, topB);
             const a = RangeSet.fromState(stateOf(ma)), b = RangeSet.fromState(stateOf(mb));
             const combine = (f: (x: number, y: number) => boolean): RangeSetState => stateOf(ma.map((x, i) => (f(x, mb[i]!) ? 1 : 0)));
-            const check = (got: RangeSet, want: RangeSetState): void => {
-              expect(got.checkInvariants()).toBe(0);
-              expect(got.toState()).toEqual(want);
-              got.dispose();
-            };
             check(a.union(b), combine((x, y) => x === 1 || y === 1));
             check(a.intersect(b), combine((x, y) => x === 1 && y === 1));
             check(a.intersect(a), stateOf(ma));
@@ -713,11 +715,6 @@ export function propertySuite(kernel: "simd" | "scalar"): void {
           const b = pointBuilt ? new RangeSet() : RangeSet.fromState(B.state);
           if (pointBuilt) for (let t = U - 1; t >= 0; t--) if (B.model[t]) b.add(t);
           const combine = (f: (x: number, y: number) => boolean): RangeSetState => stateOf(A.model.map((x, i) => (f(x, B.model[i]!) ? 1 : 0)));
-          const check = (got: RangeSet, want: RangeSetState): void => {
-            expect(got.checkInvariants()).toBe(0);
-            expect(got.toState()).toEqual(want);
-            got.dispose();
-          };
           check(a.union(b), combine((x, y) => x === 1 || y === 1));
           check(a.intersect(b), combine((x, y) => x === 1 && y === 1));
           check(a.subtract(b), combine((x, y) => x === 1 && y === 0));

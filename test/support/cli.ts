@@ -13,8 +13,9 @@ export interface Running {
   exited: Promise<number | null>;
 }
 
-export function run(args: string[], opts: { cwd?: string } = {}): Running {
-  const proc = spawn(process.execPath, [BIN, ...args], { cwd: opts.cwd, stdio: ["ignore", "pipe", "pipe"] });
+/** Start the command (`bin`: another copy of bin/ticktock.js than this checkout's). */
+export function run(args: string[], opts: { cwd?: string; bin?: string } = {}): Running {
+  const proc = spawn(process.execPath, [opts.bin ?? BIN, ...args], { cwd: opts.cwd, stdio: ["ignore", "pipe", "pipe"] });
   let out = "", err = "";
   const waiters = new Set<() => void>();
   const poke = () => {
