@@ -4,7 +4,7 @@
 //   reaching the broker (--mqtt):       mqtts:// or wss:// URLs, --mqtt-ca FILE, --mqtt-cert/--mqtt-key FILE
 // Files are PEM; one that cannot be read or is not what its flag wants is a usage error naming both.
 import { readFileSync } from "node:fs";
-import { createSecureContext } from "node:tls";
+import { createRequire } from "node:module";
 import type { Command } from "commander";
 import type { TlsClientOptions } from "../client/tls-trust.js";
 import type { TlsServerOptions } from "../server/listener.js";
@@ -51,7 +51,8 @@ function certAndKey(certFlag: string, keyFlag: string, certFile: string | undefi
   if (certFile === undefined || keyFile === undefined) throw new UsageError(`${certFlag} and ${keyFlag} go together: give both`);
   const cert = readPem(certFlag, certFile, "CERTIFICATE"), key = readPem(keyFlag, keyFile, "PRIVATE KEY");
   try {
-    createSecureContext({ cert, key });
+    // node:tls (OpenSSL) loads here, when a certificate is given, not with every command
+    (createRequire(import.meta.url)("node:tls") as typeof import("node:tls")).createSecureContext({ cert, key });
   } catch (e) {
     const err = e as { reason?: string; message: string };
     throw new UsageError(`${certFlag} ${certFile} with ${keyFlag} ${keyFile}: not usable (${err.reason ?? err.message})`);

@@ -1,6 +1,5 @@
 // The client protocol over TCP (Node, Deno with node: compatibility), or over TLS with `tls`.
 import { connect as netConnect, type Socket } from "node:net";
-import { connect as tlsConnect } from "node:tls";
 import { framedMessages } from "../wire/message-framer.js";
 import { ClientError, KvClient, parseServer, type ClientOptions } from "./client.js";
 import { tlsFailure, type TlsClientOptions } from "./tls-trust.js";
@@ -18,7 +17,8 @@ export async function connectTcp(server?: string, opts: TcpClientOptions = {}): 
   const { host, port } = parseServer(server);
   const name = `${host}:${port}`;
   const tls = opts.tls === true ? {} : opts.tls || undefined;
-  const socket: Socket = tls ? tlsConnect({ host, port, ...(tls as object) }) : netConnect({ host, port });
+  // node:tls (and OpenSSL with it) loads only for a TLS connection: most never need it
+  const socket: Socket = tls ? (await import("node:tls")).connect({ host, port, ...(tls as object) }) : netConnect({ host, port });
   const timeout = opts.timeout ?? 10_000;
   await new Promise<void>((resolve, reject) => {
     // a host that drops the SYN (a firewall, an address nobody has) would hold us for the OS's

@@ -3,10 +3,10 @@
 // sockets either way. A failed handshake (a client without TLS, one that does not trust the
 // certificate, one that says nothing) costs one log line and its socket, never the server.
 // The WebSocket port's listener is in websocket-listener.ts, so that a node without one never
-// loads `ws`.
+// loads `ws`; node:tls loads only for a TLS listener.
 
 import { createServer as createNetServer, type Server, type Socket } from "node:net";
-import { createServer as createTlsServer, type TLSSocket } from "node:tls";
+import type { TLSSocket } from "node:tls";
 
 export interface TlsServerOptions {
   /** The server's certificate chain and its private key, PEM. */
@@ -52,8 +52,8 @@ export function dropFailedHandshakes(server: Server, tls: TlsServerOptions): voi
  * (after its handshake). `closeAll()` ends every connection, those still shaking hands too, so
  * that a closing server need not wait for them.
  */
-export function clientListener(tls: TlsServerOptions | undefined, onSocket: (socket: Socket) => void): { server: Server; closeAll(): void } {
-  const server = tls ? createTlsServer(tlsSettings(tls), onSocket) : createNetServer(onSocket);
+export async function clientListener(tls: TlsServerOptions | undefined, onSocket: (socket: Socket) => void): Promise<{ server: Server; closeAll(): void }> {
+  const server = tls ? (await import("node:tls")).createServer(tlsSettings(tls), onSocket) : createNetServer(onSocket);
   if (tls) dropFailedHandshakes(server, tls);
   const raw = new Set<Socket>();
   server.on("connection", (s: Socket) => {

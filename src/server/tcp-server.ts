@@ -33,7 +33,7 @@ export async function serveTcp(node: TicktockNode, opts: ServeOptions = {}): Pro
   const limits = limitsWith(opts.limits);
   const pace = paceFor(limits);
   const sockets = new Set<Socket>();
-  const { server, closeAll } = clientListener(opts.tls && { log: (line) => node.log.warn(line), ...opts.tls }, (socket) => {
+  const { server, closeAll } = await clientListener(opts.tls && { log: (line) => node.log.warn(line), ...opts.tls }, (socket) => {
     const peer = peerOf(socket);
     socket.on("error", () => {}); // a peer that vanishes is handled by the read loop ending
     if (sockets.size >= limits.maxConnections) {

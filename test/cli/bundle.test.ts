@@ -3,13 +3,14 @@
 // on its embedded broker (aedes), take a write and answer a read through the same copied CLI.
 // Anything the bundle left to be loaded from node_modules (mqtt.js, aedes, commander, msgpack)
 // fails here, not on a user's machine.
-import { cpSync, mkdirSync, mkdtempSync, readFileSync } from "node:fs";
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { execFileSync } from "node:child_process";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { run } from "../support/cli.js";
+import { freePort, startMosquitto } from "../support/mosquitto.js";
 
 const ROOT = fileURLToPath(new URL("../../", import.meta.url));
 
@@ -40,6 +41,44 @@ describe("the command's bundle", () => {
       expect(cli("data", "greeting", "get", "--server", `127.0.0.1:${port}`)).toContain("hello");
     } finally {
       node.proc.kill("SIGTERM");
+    }
+  });
+});
+
+// scripts/load-on-use.mjs: what a node does not run, it does not load. Node's builtins stand in
+// for the bundled code that would bring them (ws: http, https, zlib; mqtt.js's TLS transport and
+// the client port's TLS: tls; SOCKS: assert; the Diffie-Hellman answer: crypto).
+describe("the command's bundle loads code when it is used", () => {
+  const UNUSED_BY_AN_IDLE_NODE = ["tls", "https", "http", "zlib", "crypto", "assert"];
+
+  it("an idle node on mqtt:// loads no TLS, HTTP, zlib, crypto or SOCKS code", async () => {
+    const broker = await startMosquitto();
+    const dir = mkdtempSync(join(tmpdir(), "ticktock-loaded-"));
+    const probe = join(dir, "probe.mjs"), out = join(dir, "loaded.json");
+    writeFileSync(probe, `import { writeFileSync } from "node:fs";\nprocess.on("exit", () => writeFileSync(${JSON.stringify(out)}, JSON.stringify(process.moduleLoadList)));\n`);
+    const node = run(["node", "lean", "--mqtt", broker.url, "--port", "0", "--startup-wait", "0"], { env: { NODE_OPTIONS: `--import=${probe}` } });
+    try {
+      await node.waitFor(/lean: serving/, 15_000);
+    } finally {
+      node.proc.kill("SIGTERM");
+      await node.exited;
+      await broker.stop();
+    }
+    const loaded = new Set((JSON.parse(readFileSync(out, "utf8")) as string[]).filter((m) => m.startsWith("NativeModule ")).map((m) => m.slice("NativeModule ".length)));
+    expect(loaded.has("net")).toBe(true); // the probe saw the node's modules
+    expect(UNUSED_BY_AN_IDLE_NODE.filter((m) => loaded.has(m))).toEqual([]);
+  });
+
+  it("mqtt.js's SOCKS transport still loads when MQTTJS_SOCKS_PROXY asks for it", async () => {
+    const broker = await startMosquitto();
+    const proxyPort = await freePort(); // nobody listens: the node must try the proxy, not the broker
+    const node = run(["node", "proxied", "--mqtt", broker.url, "--port", "0", "--startup-wait", "0"], { env: { MQTTJS_SOCKS_PROXY: `socks5://127.0.0.1:${proxyPort}` } });
+    try {
+      await node.waitFor(new RegExp(`unreachable \\(connect ECONNREFUSED 127\\.0\\.0\\.1:${proxyPort}\\)`), 15_000);
+    } finally {
+      node.proc.kill("SIGTERM");
+      await node.exited;
+      await broker.stop();
     }
   });
 });

@@ -13,9 +13,10 @@ export interface Running {
   exited: Promise<number | null>;
 }
 
-/** Start the command (`bin`: another copy of bin/ticktock.js than this checkout's). */
-export function run(args: string[], opts: { cwd?: string; bin?: string } = {}): Running {
-  const proc = spawn(process.execPath, [opts.bin ?? BIN, ...args], { cwd: opts.cwd, stdio: ["ignore", "pipe", "pipe"] });
+/** Start the command (`bin`: another copy of bin/ticktock.js than this checkout's; `env`: added to ours). */
+export function run(args: string[], opts: { cwd?: string; bin?: string; env?: Record<string, string> } = {}): Running {
+  const env = opts.env ? { ...process.env, ...opts.env } : undefined;
+  const proc = spawn(process.execPath, [opts.bin ?? BIN, ...args], { cwd: opts.cwd, env, stdio: ["ignore", "pipe", "pipe"] });
   let out = "", err = "";
   const waiters = new Set<() => void>();
   const poke = () => {
