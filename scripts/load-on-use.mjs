@@ -1,7 +1,7 @@
 // esbuild plugins that postpone loading code in the command's bundle (scripts/build-cli.mjs) until
 // something uses it. An idle node on mqtt:// used to load Node's tls, http, https, zlib and
 // crypto, mqtt.js's WebSocket and SOCKS transports (ws, socks, ip-address) and worker-timers,
-// none of which it runs: about 1.6 MB of its RSS (bench/README.md, "Node: memory").
+// none of which it runs: about 2 MB of its RSS (bench/README.md, "Loading on use").
 import { createRequire } from "node:module";
 import { dirname } from "node:path";
 
