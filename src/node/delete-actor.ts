@@ -20,6 +20,7 @@ import { RangeSet } from "../core/range-set.js";
 import { tickMax, type Tick } from "../core/tick.js";
 import type { ActorValue } from "./actor/messages.js";
 import type { Link } from "./chain.js";
+import { disposeAll } from "./ranges-by-node.js";
 
 /** Tocks a deleter remembers of its turns (upstream's TAGS). */
 export const TAGS = 4;
@@ -83,7 +84,7 @@ export class DeleteActor {
     const nodes = this.#pending;
     this.#pending = new Map();
     if (this.nNodes === 0) {
-      dispose(nodes); // no deleters: nobody ever purges, so nothing is kept for it
+      disposeAll(nodes); // no deleters: nobody ever purges, so nothing is kept for it
       return;
     }
     this.#queue.push({ tock: this.#hooks.tock(), nodes });
@@ -96,7 +97,7 @@ export class DeleteActor {
       try {
         this.#hooks.purge(b.nodes);
       } finally {
-        dispose(b.nodes);
+        disposeAll(b.nodes);
       }
     }
   }
@@ -138,12 +139,7 @@ export class DeleteActor {
   }
 
   dispose(): void {
-    dispose(this.#pending);
-    for (const b of this.#queue.splice(0)) dispose(b.nodes);
+    disposeAll(this.#pending);
+    for (const b of this.#queue.splice(0)) disposeAll(b.nodes);
   }
-}
-
-function dispose(m: Map<string, RangeSet>): void {
-  for (const r of m.values()) r.dispose();
-  m.clear();
 }

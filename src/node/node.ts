@@ -34,6 +34,7 @@ import { Log, type LogSink } from "./log.js";
 import { ResendPolicy, type Urgency } from "./resend-policy.js";
 import { RequestPacing } from "./request-pacing.js";
 import { RecentTicks } from "./recent-ticks.js";
+import { addTo, disposeAll } from "./ranges-by-node.js";
 import { StateFileWriter, readStateFile, type Snapshot, type StateStorage } from "./state-file.js";
 import { RotatingStateFile } from "./rotating-state-file.js";
 import { NodeActor } from "./actor/node-actor.js";
@@ -173,13 +174,6 @@ interface Answer {
   entries: Set<Entry>;
   known: RangeMap;
   deleted: RangeMap;
-}
-
-/** m[name] |= r (r is copied). */
-function addTo(m: Map<string, RangeSet>, name: string, r: RangeSet): void {
-  const cur = m.get(name);
-  if (cur) cur.unionInPlace(r);
-  else m.set(name, r.clone());
 }
 
 export class TicktockNode {
@@ -350,10 +344,7 @@ export class TicktockNode {
     this.#resendPolicy.dispose();
     this.#recentResends.dispose();
     this.#pacing.clear();
-    for (const m of [this.#seenMissing, this.#pendingResend, this.#pendingTwice]) {
-      for (const r of m.values()) r.dispose();
-      m.clear();
-    }
+    for (const m of [this.#seenMissing, this.#pendingResend, this.#pendingTwice]) disposeAll(m);
     this.ledger.dispose();
   }
 
@@ -646,8 +637,7 @@ export class TicktockNode {
       if (seen) m.subtractInPlace(seen);
       if (!m.isEmpty) req[name] = m.toState();
     }
-    for (const r of this.#seenMissing.values()) r.dispose();
-    this.#seenMissing.clear();
+    disposeAll(this.#seenMissing);
     if (Object.keys(all).length === 0) {
       this.#missingGap = this.#o.missingDelay;
       this.#waitingForPiecesSince = 0;
@@ -726,8 +716,7 @@ export class TicktockNode {
     // own ticks asked for again but not sent now (nobody lacks them any more) are not owed a second copy
     const own = this.#pendingResend.get(this.name);
     if (own) this.#pendingTwice.get(this.name)?.subtractInPlace(own);
-    for (const r of this.#pendingResend.values()) r.dispose();
-    this.#pendingResend.clear();
+    disposeAll(this.#pendingResend);
     this.#sendAnswer(out);
   }
 

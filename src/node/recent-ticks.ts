@@ -16,6 +16,7 @@
 // maxMissingDelay, request-pacing.ts), and bounded, so a much later request is a first one again.
 
 import { RangeSet } from "../core/range-set.js";
+import { addTo, disposeAll } from "./ranges-by-node.js";
 
 export class RecentTicks {
   #current = new Map<string, RangeSet>();
@@ -35,18 +36,16 @@ export class RecentTicks {
   #rotate(): void {
     const windows = Math.floor((this.#now() - this.#since) / this.#window);
     if (windows < 1) return;
-    drop(this.#previous);
+    disposeAll(this.#previous);
     if (windows === 1) [this.#previous, this.#current] = [this.#current, this.#previous];
-    else drop(this.#current); // both generations are older than two windows
+    else disposeAll(this.#current); // both generations are older than two windows
     this.#since += windows * this.#window;
   }
 
   /** Remember these ticks of `node`. */
   add(node: string, ticks: RangeSet): void {
     this.#rotate();
-    const cur = this.#current.get(node);
-    if (cur) cur.unionInPlace(ticks);
-    else this.#current.set(node, ticks.clone());
+    addTo(this.#current, node, ticks);
   }
 
   /** Which of `ticks` (of `node`) were remembered lately (the caller disposes the result). */
@@ -62,12 +61,7 @@ export class RecentTicks {
   }
 
   dispose(): void {
-    drop(this.#current);
-    drop(this.#previous);
+    disposeAll(this.#current);
+    disposeAll(this.#previous);
   }
-}
-
-function drop(m: Map<string, RangeSet>): void {
-  for (const r of m.values()) r.dispose();
-  m.clear();
 }

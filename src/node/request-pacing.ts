@@ -20,6 +20,7 @@
 
 import { RangeSet } from "../core/range-set.js";
 import type { RangeMap } from "../wire/messages.js";
+import { disposeAll } from "./ranges-by-node.js";
 
 export interface RequestPlan {
   /** What to ask for now (may be empty: nothing new while answers are on their way). */
@@ -128,8 +129,7 @@ export class RequestPacing {
 
   /** Forget the open request (nothing is missing any more, or the node stops); the timing stays. */
   clear(): void {
-    for (const r of this.#asked.values()) r.dispose();
-    this.#asked.clear();
+    disposeAll(this.#asked);
     this.#left = 0;
     this.#timing = false;
   }

@@ -51,34 +51,31 @@ describe("the command's bundle", () => {
 describe("the command's bundle loads code when it is used", () => {
   const UNUSED_BY_AN_IDLE_NODE = ["tls", "https", "http", "zlib", "crypto", "assert"];
 
-  it("an idle node on mqtt:// loads no TLS, HTTP, zlib, crypto or SOCKS code", async () => {
+  /** `ticktock node NAME` on a Mosquitto of its own, with `env`, until its output matches `until`; then stopped. */
+  async function nodeUntil(name: string, env: Record<string, string>, until: RegExp): Promise<void> {
     const broker = await startMosquitto();
-    const dir = mkdtempSync(join(tmpdir(), "ticktock-loaded-"));
-    const probe = join(dir, "probe.mjs"), out = join(dir, "loaded.json");
-    writeFileSync(probe, `import { writeFileSync } from "node:fs";\nprocess.on("exit", () => writeFileSync(${JSON.stringify(out)}, JSON.stringify(process.moduleLoadList)));\n`);
-    const node = run(["node", "lean", "--mqtt", broker.url, "--port", "0", "--startup-wait", "0"], { env: { NODE_OPTIONS: `--import=${probe}` } });
+    const node = run(["node", name, "--mqtt", broker.url, "--port", "0", "--startup-wait", "0"], { env });
     try {
-      await node.waitFor(/lean: serving/, 15_000);
+      await node.waitFor(until, 15_000);
     } finally {
       node.proc.kill("SIGTERM");
       await node.exited;
       await broker.stop();
     }
+  }
+
+  it("an idle node on mqtt:// loads no TLS, HTTP, zlib, crypto or SOCKS code", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "ticktock-loaded-"));
+    const probe = join(dir, "probe.mjs"), out = join(dir, "loaded.json");
+    writeFileSync(probe, `import { writeFileSync } from "node:fs";\nprocess.on("exit", () => writeFileSync(${JSON.stringify(out)}, JSON.stringify(process.moduleLoadList)));\n`);
+    await nodeUntil("lean", { NODE_OPTIONS: `--import=${probe}` }, /lean: serving/);
     const loaded = new Set((JSON.parse(readFileSync(out, "utf8")) as string[]).filter((m) => m.startsWith("NativeModule ")).map((m) => m.slice("NativeModule ".length)));
     expect(loaded.has("net")).toBe(true); // the probe saw the node's modules
     expect(UNUSED_BY_AN_IDLE_NODE.filter((m) => loaded.has(m))).toEqual([]);
   });
 
   it("mqtt.js's SOCKS transport still loads when MQTTJS_SOCKS_PROXY asks for it", async () => {
-    const broker = await startMosquitto();
     const proxyPort = await freePort(); // nobody listens: the node must try the proxy, not the broker
-    const node = run(["node", "proxied", "--mqtt", broker.url, "--port", "0", "--startup-wait", "0"], { env: { MQTTJS_SOCKS_PROXY: `socks5://127.0.0.1:${proxyPort}` } });
-    try {
-      await node.waitFor(new RegExp(`unreachable \\(connect ECONNREFUSED 127\\.0\\.0\\.1:${proxyPort}\\)`), 15_000);
-    } finally {
-      node.proc.kill("SIGTERM");
-      await node.exited;
-      await broker.stop();
-    }
+    await nodeUntil("proxied", { MQTTJS_SOCKS_PROXY: `socks5://127.0.0.1:${proxyPort}` }, new RegExp(`unreachable \\(connect ECONNREFUSED 127\\.0\\.0\\.1:${proxyPort}\\)`));
   });
 });
